@@ -1,0 +1,81 @@
+"""Change of the gap since the baseline, and the development class (DOMAIN 4.3, 4.4).
+
+The gap is |p|. Its change is (|p_latest| - |p_baseline|) / |p_baseline| x 100:
+negative means the gap shrank. When p changes sign the area overtook its reference
+(or fell behind it) and a percentage would mislead, so ``gap_note`` says
+``sign_change`` instead; with p_baseline = 0 there is no relative change
+(``baseline_zero``).
+
+Development classes, per area with a reference and per indicator, with d = +1 when
+higher is better and -1 when lower is better:
+
+- ``not_applicable``: the indicator is descriptive (direction neutral);
+- ``insufficient_data``: p is missing (not available or suppressed) at baseline or latest;
+- ``better_and_staying_better``: the area was on the favourable side of its reference
+  at the baseline and still is;
+- ``no_change``: the position moved by less than ``no_change_threshold`` points of p;
+- ``favourable`` / ``unfavourable``: (p_latest - p_baseline) x d is positive / negative.
+
+The report does not state its threshold for "no change"; ours is a monitor setting
+(``settings.no_change_threshold`` in monitor.yml, default 2 points of p).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DIRECTION_SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "neutral": 0.0}
+CHANGE_COLUMNS = [
+    "indicator",
+    "region",
+    "reference_region",
+    "baseline_period",
+    "latest_period",
+    "deviation_baseline",
+    "deviation_latest",
+    "gap_change",
+    "gap_note",
+    "development",
+]
+
+
+def gap_change(p_baseline: np.ndarray, p_latest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Relative change of |p| in percent, and a note where a percentage means nothing."""
+    p_baseline = np.asarray(p_baseline, dtype=float)
+    p_latest = np.asarray(p_latest, dtype=float)
+    gap_b, gap_l = np.abs(p_baseline), np.abs(p_latest)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = (gap_l - gap_b) / gap_b * 100.0
+    sign_change = np.sign(p_baseline) * np.sign(p_latest) < 0
+    baseline_zero = p_baseline == 0
+    note = np.where(sign_change, "sign_change", np.where(baseline_zero, "baseline_zero", ""))
+    change = np.where(sign_change | baseline_zero, np.nan, change)
+    return change, note
+
+
+def development(
+    p_baseline: np.ndarray, p_latest: np.ndarray, sign: np.ndarray, threshold: float
+) -> np.ndarray:
+    """The development class of each area (see the module docstring)."""
+    p_baseline = np.asarray(p_baseline, dtype=float)
+    p_latest = np.asarray(p_latest, dtype=float)
+    sign = np.asarray(sign, dtype=float)
+    improvement = (p_latest - p_baseline) * sign
+    staying_better = (p_baseline * sign > 0) & (p_latest * sign > 0)
+    return np.select(
+        [
+            sign == 0,
+            np.isnan(p_baseline) | np.isnan(p_latest),
+            staying_better,
+            np.abs(improvement) < threshold,
+            improvement > 0,
+        ],
+        [
+            "not_applicable",
+            "insufficient_data",
+            "better_and_staying_better",
+            "no_change",
+            "favourable",
+        ],
+        default="unfavourable",
+    )

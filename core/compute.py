@@ -1,0 +1,272 @@
+"""The computation: indicator values, suppression, deviation from the reference, changes.
+
+Pure functions of a validated :class:`Monitor`. Everything happens on the grid of
+regions x periods (see ``grid.py``): one pass per indicator, each a handful of numpy
+operations over every region and period at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wijkmonitor.core.aggregate import (
+    ABSENT,
+    NOT_AVAILABLE,
+    SECRET,
+    base_columns,
+    fill_areas,
+    product_name,
+)
+from wijkmonitor.core.changes import CHANGE_COLUMNS, DIRECTION_SIGN, development, gap_change
+from wijkmonitor.core.formulas import resolved_options
+from wijkmonitor.core.grid import Grid, reference_rows, take
+from wijkmonitor.core.kinds import FormulaKind
+from wijkmonitor.core.model import Indicator
+from wijkmonitor.core.monitor import Monitor
+from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds
+from wijkmonitor.core.suppression import Partitions, complementary, partitions
+
+VALUE_COLUMNS = [
+    "indicator",
+    "region",
+    "reference_region",
+    "period",
+    "value",
+    "reference_value",
+    "deviation",
+    "status",
+    "denominator",
+]
+# Status codes 0..4 (see aggregate.py) as the symbols of the results table.
+STATUS_CATEGORIES = ["", ".", "x"]
+STATUS_INDEX = np.array([0, 0, 1, 2, 1], dtype="int8")
+
+
+@dataclass
+class Results:
+    """The results table of a build: what the site renders and the downloads hold."""
+
+    monitor: Monitor
+    values: pd.DataFrame
+    changes: pd.DataFrame
+
+
+@dataclass
+class IndicatorResult:
+    """One indicator on the grid: arrays of one entry per (region, period) row."""
+
+    value: np.ndarray
+    code: np.ndarray
+    denominator: np.ndarray
+    deviation: np.ndarray
+    reference_value: np.ndarray
+    keep: np.ndarray  # rows that belong in the results table
+
+
+def _weighted_inputs(monitor: Monitor) -> list[tuple[str, str]]:
+    kinds = formula_kinds()
+    pairs = set()
+    for ind_id, inputs in monitor.inputs.items():
+        kind = kinds[monitor.indicators[ind_id].formula_kind]
+        for field, weight_field in kind.weighted.items():
+            if weight_field in inputs:
+                pairs.add((inputs[field], inputs[weight_field]))
+    return sorted(pairs)
+
+
+def _inputs(
+    kind: FormulaKind,
+    inputs: dict[str, str],
+    values: dict[str, np.ndarray],
+    status: dict[str, np.ndarray],
+    is_area: np.ndarray,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The input columns of one indicator, with given scores weighted for composites."""
+    columns, codes = {}, []
+    for field, variable in inputs.items():
+        column, code = values[variable], status[variable]
+        weight_field = kind.weighted.get(field)
+        if weight_field is not None:
+            if weight_field in inputs:
+                weight = inputs[weight_field]
+                product = product_name(variable, weight)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    weighted = values[product] / np.where(
+                        values[weight] != 0, values[weight], np.nan
+                    )
+                column = np.where(is_area, weighted, column)
+                code = np.where(is_area, status[product], code)
+            else:
+                # A given score without a weight cannot be combined over base regions.
+                column = np.where(is_area, np.nan, column)
+                code = np.where(is_area & (code != ABSENT), NOT_AVAILABLE, code)
+        columns[field] = column
+        codes.append(code)
+    return pd.DataFrame(columns), np.maximum.reduce(codes)
+
+
+def compute_indicator(
+    indicator: Indicator,
+    inputs: dict[str, str],
+    values: dict[str, np.ndarray],
+    status: dict[str, np.ndarray],
+    grid: Grid,
+    is_area: np.ndarray,
+    ref_rows: np.ndarray,
+    parts: Partitions,
+) -> IndicatorResult:
+    """Value, status, suppression and deviation of one indicator on the whole grid."""
+    kind = formula_kinds()[indicator.formula_kind]
+    frame, code = _inputs(kind, inputs, values, status, is_area)
+    options = resolved_options(indicator.formula, kind.options)
+    value = kind.compute(frame, options).to_numpy(dtype=float)
+    value = np.where(code < NOT_AVAILABLE, value, np.nan)
+    code = np.where(np.isnan(value) & (code < NOT_AVAILABLE), NOT_AVAILABLE, code)
+    denominator = (
+        frame[kind.denominator].to_numpy(dtype=float)
+        if kind.denominator in frame
+        else np.full(grid.n_rows, np.nan)
+    )
+    if indicator.min_denominator is not None:
+        published = code < NOT_AVAILABLE
+        primary = published & (denominator < indicator.min_denominator)
+        suppressed = complementary(primary, published, denominator, parts)
+        value = np.where(suppressed, np.nan, value)
+        code = np.where(suppressed, SECRET, code)
+
+    row_periods = grid.row_periods()
+    periods = indicator.periods
+    if periods is None:
+        periods = np.unique(row_periods[code < NOT_AVAILABLE])
+    keep = np.isin(row_periods, periods) & (code != ABSENT)
+
+    comparison = comparison_kinds()[indicator.comparison_kind]
+    reference_value = take(value, ref_rows)
+    deviation = comparison.compute(
+        pd.Series(value),
+        pd.Series(reference_value),
+        resolved_options(indicator.comparison, comparison.options),
+    ).to_numpy(dtype=float)
+    return IndicatorResult(
+        value, code.astype("int8"), denominator, deviation, reference_value, keep
+    )
+
+
+def _values_frame(
+    indicator: Indicator, result: IndicatorResult, grid: Grid, references: pd.Categorical
+) -> pd.DataFrame:
+    rows = np.flatnonzero(result.keep)
+    region_pos = rows // len(grid.periods)
+    return pd.DataFrame(
+        {
+            "indicator": indicator.id,
+            "region": pd.Categorical.from_codes(region_pos, categories=grid.regions),
+            "reference_region": references[region_pos],
+            "period": grid.periods[rows % len(grid.periods)],
+            "value": result.value[rows],
+            "reference_value": result.reference_value[rows],
+            "deviation": result.deviation[rows],
+            "status": pd.Categorical.from_codes(
+                STATUS_INDEX[result.code[rows]], categories=STATUS_CATEGORIES
+            ),
+            "denominator": result.denominator[rows],
+        }
+    )
+
+
+def _changes_frame(
+    indicator: Indicator,
+    result: IndicatorResult,
+    grid: Grid,
+    references: pd.Categorical,
+    threshold: float,
+) -> pd.DataFrame | None:
+    """Gap change and development class for every region that has a reference."""
+    n_periods = len(grid.periods)
+    deviation = np.where(result.keep, result.deviation, np.nan).reshape(-1, n_periods)
+    with_figures = np.flatnonzero(~np.isnan(deviation).all(axis=0))
+    if len(with_figures) == 0:
+        return None
+    latest = int(with_figures[-1])
+    baseline_period = indicator.baseline_period
+    if baseline_period is None:
+        baseline_period = int(grid.periods[with_figures[0]])
+    # A declared baseline without any figure leaves every area without a baseline p.
+    column = np.flatnonzero(grid.periods == baseline_period)
+    p_b = deviation[:, column[0]] if len(column) else np.full(len(deviation), np.nan)
+    compared = np.flatnonzero(
+        (np.asarray(references.codes) >= 0) & result.keep.reshape(-1, n_periods).any(axis=1)
+    )
+    p_b, p_l = p_b[compared], deviation[compared, latest]
+    change, note = gap_change(p_b, p_l)
+    sign = np.full(len(compared), DIRECTION_SIGN[indicator.direction])
+    return pd.DataFrame(
+        {
+            "indicator": indicator.id,
+            "region": pd.Categorical.from_codes(compared, categories=grid.regions),
+            "reference_region": references[compared],
+            "baseline_period": baseline_period,
+            "latest_period": int(grid.periods[latest]),
+            "deviation_baseline": p_b,
+            "deviation_latest": p_l,
+            "gap_change": change,
+            "gap_note": note,
+            "development": development(p_b, p_l, sign, threshold),
+        }
+    )
+
+
+def compute_results(monitor: Monitor) -> Results:
+    """Every value, deviation and change of the monitor."""
+    regions = monitor.regions
+    periods = np.unique(monitor.data["period"].to_numpy(dtype="int64"))
+    grid = Grid(regions.index, periods)
+    variables = sorted({v for inputs in monitor.inputs.values() for v in inputs.values()})
+    values, status = base_columns(monitor.data, grid, variables, _weighted_inputs(monitor))
+    fill_areas(values, status, grid, monitor.membership)
+
+    is_area = np.repeat((regions["kind"] != "base").to_numpy(), len(periods))
+    ref_rows = reference_rows(grid, regions["reference"])
+    references = pd.Categorical(
+        regions["reference"].where(regions["reference"] != "").to_numpy(),
+        categories=grid.regions,
+    )
+    parts = partitions(grid, regions, monitor.area_members)
+    threshold = monitor.settings.no_change_threshold
+
+    value_frames, change_frames = [], []
+    for indicator in monitor.indicators.values():
+        result = compute_indicator(
+            indicator,
+            monitor.inputs[indicator.id],
+            values,
+            status,
+            grid,
+            is_area,
+            ref_rows,
+            parts,
+        )
+        value_frames.append(_values_frame(indicator, result, grid, references))
+        changes = _changes_frame(indicator, result, grid, references, threshold)
+        if changes is not None:
+            change_frames.append(changes)
+    return Results(
+        monitor=monitor,
+        values=_concat(value_frames, VALUE_COLUMNS),
+        changes=_concat(change_frames, CHANGE_COLUMNS),
+    )
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    result = pd.concat(frames, ignore_index=True)
+    result["indicator"] = result["indicator"].astype("category")
+    # Regions without a reference get "" rather than a missing value, as in the CSV.
+    reference = result["reference_region"].cat.add_categories([""]).fillna("")
+    result["reference_region"] = reference.cat.remove_unused_categories()
+    result["region"] = result["region"].cat.remove_unused_categories()
+    return result[columns]

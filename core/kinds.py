@@ -1,0 +1,60 @@
+"""What a formula kind and a comparison kind are: the objects plugins register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# compute(inputs, options) -> value. ``inputs`` has one float column per input field
+# (summed over the area's base regions), one row per area x period.
+FormulaCompute = Callable[[pd.DataFrame, Mapping[str, object]], pd.Series]
+# compute(value, reference_value, options) -> deviation p
+ComparisonCompute = Callable[[pd.Series, pd.Series, Mapping[str, float]], pd.Series]
+
+
+@dataclass(frozen=True)
+class FormulaKind:
+    """A way of making an indicator value from input variables.
+
+    name:        the ``formula.kind`` value in an indicator YAML.
+    inputs:      required fields that name an input variable, e.g. ("numerator", "denominator").
+    optional_inputs: fields that may name an input variable (e.g. a ``weight``).
+    options:     options with their defaults, e.g. {"per": 10000}; None = required. A numeric
+                 default (or None) means a number is required; a str default means a word.
+    choices:     {option: allowed words} for word options.
+    resolve_inputs: (formula mapping) -> {input field: variable}, for kinds whose input
+                 variables follow from options (e.g. ``dimension: welvaart``) rather than
+                 being named one by one in the YAML. None: the fields name the variables.
+    weighted:    {input: weight input}: combine this input over base regions as a mean
+                 weighted by the other input, instead of summing it (given scores).
+    denominator: the input compared with ``min_denominator`` for suppression.
+    describe:    (formula mapping) -> the formula written out in Dutch, for the site.
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    compute: FormulaCompute
+    describe: Callable[[Mapping[str, object]], str]
+    optional_inputs: tuple[str, ...] = ()
+    options: Mapping[str, float | str | None] = field(default_factory=dict)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    resolve_inputs: Callable[[Mapping[str, object]], dict[str, str]] | None = None
+    weighted: Mapping[str, str] = field(default_factory=dict)
+    denominator: str | None = None
+
+
+@dataclass(frozen=True)
+class ComparisonKind:
+    """A way of expressing how far an area is from its reference area (the report's p).
+
+    describe: (options) -> the formula written out in Dutch.
+    example:  (options) -> a worked example (value, reference value) for the site.
+    """
+
+    name: str
+    compute: ComparisonCompute
+    describe: Callable[[Mapping[str, float]], str]
+    example: tuple[float, float] = (5.0, 4.0)
+    options: Mapping[str, float | None] = field(default_factory=dict)

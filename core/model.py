@@ -1,0 +1,80 @@
+"""The validated model of a monitor: themes, indicators, areas and settings (pydantic)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+AREA_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+
+
+class Strict(BaseModel):
+    # Unknown keys are errors: a typo must not silently drop a setting.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Theme(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    description: str = ""
+
+
+class MeasurementMoment(Strict):
+    kind: Literal["peilmoment", "jaarcijfer", "jaartotaal"]
+    date: str = ""
+
+
+class Indicator(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    theme: str
+    definition: str
+    direction: Direction
+    unit: str
+    formula: dict[str, Any]
+    comparison: dict[str, Any]
+    source: str
+    measurement_moment: MeasurementMoment
+    periods: list[int] | None = None
+    baseline_period: int | None = None
+    decimals: int = Field(default=1, ge=0, le=4)
+    min_denominator: float | None = Field(default=None, ge=0)
+    notes: str = ""
+    # Set by the loader, not by the YAML: where the indicator came from.
+    source_file: str = Field(default="", exclude=True)
+
+    @property
+    def formula_kind(self) -> str:
+        return str(self.formula.get("kind"))
+
+    @property
+    def comparison_kind(self) -> str:
+        return str(self.comparison.get("kind"))
+
+
+class Area(Strict):
+    id: str = Field(pattern=AREA_ID_PATTERN)
+    name: str
+    kind: Literal["focus_area", "focus_total", "group"]
+    members: list[str] = Field(min_length=1)
+    reference: str | None = None
+
+
+class AreasFile(Strict):
+    areas: list[Area] = []
+
+
+class Settings(Strict):
+    # A change of p smaller than this (in points of p) counts as "no change" (DOMAIN 4.4).
+    no_change_threshold: float = Field(default=2.0, ge=0)
+
+
+class MonitorConfig(Strict):
+    title: str
+    description: str = ""
+    synthetic: bool = False
+    settings: Settings = Settings()
+    plugins: dict[str, dict[str, Any]] = {}

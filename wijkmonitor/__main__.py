@@ -1,0 +1,3 @@
+from wijkmonitor.cli import main
+
+raise SystemExit(main())

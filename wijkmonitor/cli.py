@@ -1,0 +1,99 @@
+"""The ``wijkmonitor`` command line. Thin: parses arguments, calls the layers, prints.
+
+Every command that reads a monitor reports all problems of the input together and
+exits 1, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from wijkmonitor.core.problems import ProblemsError
+
+
+def _monitor_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", nargs="?", default=".", type=Path, help="monitor directory (default: .)")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from wijkmonitor.core.monitor import load_monitor
+
+    monitor = load_monitor(args.dir)
+    print(
+        f"{args.dir}: ok — {len(monitor.indicators)} indicators, {len(monitor.themes)} themes, "
+        f"{len(monitor.regions)} regions and areas, {len(monitor.data):,} data rows"
+    )
+    return 0
+
+
+def cmd_compute(args: argparse.Namespace) -> int:
+    from wijkmonitor.core.compute import compute_results
+    from wijkmonitor.core.monitor import load_monitor
+    from wijkmonitor.core.output import write_results
+
+    results = compute_results(load_monitor(args.dir))
+    written = write_results(results, args.out)
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from wijkmonitor.core.monitor import load_monitor
+
+    monitor = load_monitor(args.dir)
+    for ind in monitor.indicators.values():
+        print(f"{ind.id:40} {ind.theme:32} {ind.formula['kind']:10} {ind.direction:17} {ind.title}")
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    from wijkmonitor.core.pluginmanager import describe_plugins
+
+    for line in describe_plugins():
+        print(line)
+    return 0
+
+
+# name -> (help, add arguments, handler). Later layers add their commands here.
+COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.Namespace], int]]] = {
+    "check": ("validate a monitor and report every problem", _monitor_dir, cmd_check),
+    "compute": (
+        "compute results.csv and changes.csv",
+        lambda p: (
+            _monitor_dir(p),
+            p.add_argument("--out", type=Path, required=True, help="output directory"),
+        ),
+        cmd_compute,
+    ),
+    "indicators": ("list the indicator catalogue", _monitor_dir, cmd_indicators),
+    "plugins": ("list loaded plugins and their kinds", lambda p: None, cmd_plugins),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wijkmonitor", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_, add_arguments, handler) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_)
+        add_arguments(p)
+        p.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ProblemsError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

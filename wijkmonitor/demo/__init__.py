@@ -1,0 +1,1 @@
+"""Demo data: seeded, documented generators of synthetic monitor data."""

@@ -1,0 +1,1 @@
+"""Importers that turn external tables (CBS StatLine) into tidy input data."""

@@ -1,0 +1,1 @@
+"""The site layer: renders computed results into Markdown pages, charts and a static site."""
