@@ -25,14 +25,22 @@ def product_name(variable: str, weight: str) -> str:
     return f"{variable}*{weight}"
 
 
+def _positions(codes: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value in ``index`` (-1 if absent), per category when categorical."""
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        per_category = index.get_indexer(codes.cat.categories.astype(str))
+        return np.append(per_category, -1)[codes.cat.codes.to_numpy()]
+    return index.get_indexer(pd.Index(codes.to_numpy()))
+
+
 def base_columns(
     data: pd.DataFrame, grid: Grid, variables: list[str], products: list[tuple[str, str]]
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Value and status arrays on the grid for each variable (base regions filled in)."""
-    variable = pd.Categorical(data["variable"], categories=variables)
-    keep = variable.codes >= 0
-    column = variable.codes[keep]
-    region_pos = grid.regions.get_indexer(pd.Index(data["region"].to_numpy()[keep]))
+    column = _positions(data["variable"], pd.Index(variables))
+    keep = column >= 0
+    column = column[keep]
+    region_pos = _positions(data["region"], grid.regions)[keep]
     period_pos = np.searchsorted(grid.periods, data["period"].to_numpy()[keep])
     rows = grid.rows(region_pos, period_pos)
     value = data["value"].to_numpy(dtype=float)[keep]

@@ -17,7 +17,8 @@ higher is better and -1 when lower is better:
 - ``favourable`` / ``unfavourable``: (p_latest - p_baseline) x d is positive / negative.
 
 The report does not state its threshold for "no change"; ours is a monitor setting
-(``settings.no_change_threshold`` in monitor.yml, default 2 points of p).
+(``settings.no_change_threshold`` in monitor.yml, default 2 points of p), which an
+indicator may override with its own ``no_change_threshold``.
 """
 
 from __future__ import annotations

@@ -250,7 +250,10 @@ def compute_results(monitor: Monitor) -> Results:
             parts,
         )
         value_frames.append(_values_frame(indicator, result, grid, references))
-        changes = _changes_frame(indicator, result, grid, references, threshold)
+        own = indicator.no_change_threshold
+        changes = _changes_frame(
+            indicator, result, grid, references, threshold if own is None else own
+        )
         if changes is not None:
             change_frames.append(changes)
     return Results(

@@ -42,6 +42,9 @@ class Indicator(Strict):
     baseline_period: int | None = None
     decimals: int = Field(default=1, ge=0, le=4)
     min_denominator: float | None = Field(default=None, ge=0)
+    # Overrides settings.no_change_threshold, in points of p (for scores compared by
+    # difference, p is a score difference, so the monitor's threshold is no measure).
+    no_change_threshold: float | None = Field(default=None, ge=0)
     notes: str = ""
     # Set by the loader, not by the YAML: where the indicator came from.
     source_file: str = Field(default="", exclude=True)

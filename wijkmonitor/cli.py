@@ -58,6 +58,42 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    from wijkmonitor.importers.commands import add_arguments
+
+    add_arguments(p)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from wijkmonitor.importers.commands import run
+
+    return run(args)
+
+
+def _ses_woa_arguments(p: argparse.ArgumentParser) -> None:
+    from wijkmonitor.plugins.ses_woa.commands import add_arguments
+
+    add_arguments(p)
+
+
+def cmd_ses_woa(args: argparse.Namespace) -> int:
+    from wijkmonitor.plugins.ses_woa.commands import run
+
+    return run(args)
+
+
+def _demo_data_arguments(p: argparse.ArgumentParser) -> None:
+    _monitor_dir(p)
+    p.add_argument("--seed", type=int, default=2012, help="random seed (default: 2012)")
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from wijkmonitor.demo.outcomemonitor import write
+
+    print(write(args.dir, seed=args.seed))
+    return 0
+
+
 # name -> (help, add arguments, handler). Later layers add their commands here.
 COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.Namespace], int]]] = {
     "check": ("validate a monitor and report every problem", _monitor_dir, cmd_check),
@@ -71,6 +107,21 @@ COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.Namespace], int]]] =
     ),
     "indicators": ("list the indicator catalogue", _monitor_dir, cmd_indicators),
     "plugins": ("list loaded plugins and their kinds", lambda p: None, cmd_plugins),
+    "demo-data": (
+        "write the synthetic demo data (data/synthetic_outcomemonitor.csv)",
+        _demo_data_arguments,
+        cmd_demo_data,
+    ),
+    "import": (
+        "import CBS StatLine data (CSV export or OData table) as tidy CSV",
+        _import_arguments,
+        cmd_import,
+    ),
+    "ses-woa": (
+        "SES-WOA: fit MCA coefficients, write synthetic households",
+        _ses_woa_arguments,
+        cmd_ses_woa,
+    ),
 }
 
 

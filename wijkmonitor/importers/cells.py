@@ -2,15 +2,10 @@
 
 Symbols (CBS, DOMAIN 4.5) become a status next to the value:
 
-====== ============================ ========= =========
-cell   meaning                      value     status
-====== ============================ ========= =========
-``.``  not available                NaN       ``.``
-``x``  secret (suppressed)          NaN       ``x``
-``-``  nil: the figure is zero      0.0       ``-``
-(empty) not available (exports       NaN       ``.``
-        without symbols)
-====== ============================ ========= =========
+- ``.``  not available: value NaN, status ``.``
+- ``x``  secret (suppressed): value NaN, status ``x``
+- ``-``  nil, the figure is zero: value 0.0, status ``-``
+- an empty cell (exports without symbols): value NaN, status ``.``
 
 ``-`` keeps value 0 because nil *is* a figure (nothing happened), unlike ``.`` and
 ``x``; the status keeps the distinction visible. Surrounding spaces (StatLine
@@ -28,10 +23,18 @@ import numpy as np
 import pandas as pd
 
 SYMBOLS = {".": np.nan, "x": np.nan, "-": 0.0}
-# Comma or point as thousands separator: groups of exactly three digits, not starting with 0.
-_GROUPED = r"-?[1-9]\d{0,2}(?:{sep}\d{{3}})+"
-# A number with the separator once and no grouping: "0,123", "-12.5".
-_SINGLE = r"-?\d+{sep}\d+"
+
+
+def _grouped(sep: str, groups: str = "+") -> str:
+    """Digits grouped by ``sep`` (escaped) in threes, not starting with 0: "1.234.567"."""
+    return r"-?[1-9]\d{0,2}(?:" + sep + r"\d{3})" + groups
+
+
+def _single(sep: str) -> str:
+    """A number with the separator once: "0,123", "-12.5"."""
+    return r"-?\d+" + sep + r"\d+"
+
+
 PERIOD_RE = r"(?P<year>\d{4})(?:JJ00)?(?P<mark>\*{0,2})"
 
 
@@ -46,10 +49,10 @@ class DecimalDecision:
 def _evidence(cells: pd.Series, sep: str, other: str) -> tuple[pd.Series, pd.Series]:
     """(cells that prove ``sep`` is the decimal separator, cells that prove ``other`` is)."""
     s, o = "\\" + sep, "\\" + other
-    single = cells.str.fullmatch(_SINGLE.format(sep=s))
-    could_group = cells.str.fullmatch(_GROUPED.format(sep=s))
-    two_groups = cells.str.fullmatch(r"-?[1-9]\d{0,2}(?:" + s + r"\d{3}){2,}")
-    both = cells.str.fullmatch(_GROUPED.format(sep=o) + s + r"\d+")
+    single = cells.str.fullmatch(_single(s))
+    could_group = cells.str.fullmatch(_grouped(s))
+    two_groups = cells.str.fullmatch(_grouped(s, "{2,}"))
+    both = cells.str.fullmatch(_grouped(o) + s + r"\d+")
     decimal_proof = (single & ~could_group) | both
     # "1.234.567" or "1.234,5": the point groups thousands, so the comma is the decimal.
     other_proof = two_groups & ~cells.str.contains(o, regex=True)
@@ -114,7 +117,7 @@ def parse_numbers(cells: pd.Series, decimal: str) -> pd.Series:
     thousands = "," if decimal == "." else "."
     d, t = "\\" + decimal, "\\" + thousands
     plain = cells.str.fullmatch(r"-?\d+(?:" + d + r"\d+)?")
-    grouped = cells.str.fullmatch(r"-?[1-9]\d{0,2}(?:[" + t + r" ]\d{3})+(?:" + d + r"\d+)?")
+    grouped = cells.str.fullmatch(_grouped("[" + t + " ]") + r"(?:" + d + r"\d+)?")
     ok = plain | grouped
     normal = cells.where(ok).str.replace(thousands, "", regex=False).str.replace(" ", "")
     normal = normal.str.replace(decimal, ".", regex=False)

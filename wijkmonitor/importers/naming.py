@@ -2,6 +2,8 @@
 
 The rule (deterministic, so the same title always gives the same id):
 
+Mappings match titles with white space collapsed and case ignored. The rule:
+
 1. Split off the unit: the last parenthesised group at the end of the title
    (``SES-WOA/Totaalscore/Gemiddelde score (Getal)`` -> unit ``Getal``).
 2. Take the rest, replace accented letters by their plain letter (``Financiële`` ->
@@ -59,6 +61,12 @@ def normalise_title(title: str) -> str:
     return " ".join(title.split())
 
 
+def _key(title: str) -> str:
+    """Match key for mappings: white space collapsed, case ignored (the API writes units in
+    lower case, ``(aantal)``, where the CSV export writes ``(Aantal)``)."""
+    return normalise_title(title).casefold()
+
+
 def split_unit(title: str) -> tuple[str, str]:
     """(title without unit, unit); unit "" when the title does not end in "(...)"."""
     match = UNIT_RE.match(normalise_title(title))
@@ -89,12 +97,12 @@ def variable_ids(
 
     Raises ValueError when two titles end up with the same id even with their units.
     """
-    overrides = {normalise_title(k): v for k, v in (overrides or {}).items()}
-    builtin = {normalise_title(k): v for k, v in SES_WOA_85163NED.items()}
+    overrides = {_key(k): v for k, v in (overrides or {}).items()}
+    builtin = {_key(k): v for k, v in SES_WOA_85163NED.items()}
     result: dict[str, str] = {}
     ruled: list[str] = []
     for title in titles:
-        key = normalise_title(title)
+        key = _key(title)
         if key in overrides:
             result[title] = overrides[key]
         elif key in builtin:

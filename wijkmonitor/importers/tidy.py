@@ -7,7 +7,7 @@ level, finds duplicates and writes the tidy file ``region,period,variable,value,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +55,6 @@ def check_regions_and_periods(
     file: str,
     region_field: str,
     period_field: str,
-    describe_line: Callable[[int], int | None] = lambda line: line,
 ) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """Validate ``region`` and ``period_label`` of the rows (one per source row).
 
@@ -69,7 +68,7 @@ def check_regions_and_periods(
     bad = rows[rows["level"] == ""]
     problems += located_problems(
         file,
-        [describe_line(x) for x in _lines(bad)],
+        _lines(bad),
         [region_field] * len(bad),
         [
             f"region code {c!r} not understood (expected GM0363, WK036300, BU03630000, "
@@ -82,7 +81,7 @@ def check_regions_and_periods(
     bad = rows[years.isna()]
     problems += located_problems(
         file,
-        [describe_line(x) for x in _lines(bad)],
+        _lines(bad),
         [period_field] * len(bad),
         [
             f"period {p!r} not understood (expected a year: 2019, 2019JJ00, 2019*)"

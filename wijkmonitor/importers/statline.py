@@ -1,0 +1,290 @@
+"""Import a CBS StatLine CSV export ("CSV met statistische symbolen") into tidy data.
+
+The export StatLine writes (checked against table 85163NED, SES-WOA scores):
+
+- UTF-8 with a byte-order mark; ``;`` between fields; every field in double quotes;
+- one header row of column titles: dimensions (``Wijken en buurten``, ``Perioden``),
+  attributes with their kind in brackets (``Regiocode (gemeente, wijk, buurt) (code)``,
+  ``Gemeentenaam (naam)``, ``Soort regio (omschrijving)``) and topics as a path with
+  the unit (``SES-WOA/Totaalscore/Gemiddelde score (Getal)``,
+  ``Particuliere huishoudens (Aantal)``);
+- numbers right-aligned with leading spaces, codes with trailing spaces
+  (``"GM0363    "``), a decimal point or comma depending on the export settings;
+- symbols instead of numbers: ``.`` not available, ``x`` secret, ``-`` nil.
+
+What the importer does with it:
+
+- the region of a row is the code column (or the region dimension itself when the
+  export shows codes there); its level follows from the code (GM/WK/BU, four digits =
+  PC4). Rows for Nederland (``NL00``/``NL01``) and other regions above gemeente level
+  are skipped and reported: they are no base region in a monitor;
+- the name of a region is the label in the region dimension column;
+- the period is the year of the ``Perioden`` label (``2019``, ``2019JJ00``, ``2019*``);
+- each topic column becomes a variable, named by :mod:`wijkmonitor.importers.naming`;
+- cells become value + status as documented in :mod:`wijkmonitor.importers.cells`; the
+  decimal separator is decided per file.
+
+Title lines before the header (a row with a single field) and a closing ``Bron: ...``
+line are skipped. Everything else that is not understood -- a header without a region
+or period column, another dimension column, a row with the wrong number of fields, a
+cell like ``12a`` -- is a :class:`~wijkmonitor.core.problems.ProblemsError` naming file,
+line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.importers.cells import detect_decimal, parse_cells
+from wijkmonitor.importers.naming import VARIABLE_ID_RE, normalise_title, split_unit, variable_ids
+from wijkmonitor.importers.regions import region_levels
+from wijkmonitor.importers.tidy import (
+    TIDY_COLUMNS,
+    ImportResult,
+    check_regions_and_periods,
+    duplicate_problems,
+    located_problems,
+    raise_if,
+    regions_frame,
+)
+
+PERIOD_TITLE = "perioden"
+REGION_DIMENSIONS = {"wijken en buurten", "regio's", "regios", "regio", "gemeenten", "postcode"}
+# Attribute columns: text about the row, not a figure. The region code is one of them.
+ATTRIBUTE_UNITS = {"code", "naam", "omschrijving"}
+REGION_CODE_PREFIXES = ("regiocode", "codering", "regioaanduiding/codering", "postcode")
+
+
+def _decode(data: bytes, file: str, notes: list[str]) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        notes.append(f"{file}: not UTF-8, read as Windows-1252")
+        return data.decode("cp1252")
+
+
+def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of every non-empty record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
+    try:
+        return [(reader.line_num, row) for row in reader if row and any(f.strip() for f in row)]
+    except csv.Error as exc:
+        raise ProblemsError(
+            [Problem(file, reader.line_num, None, f"not valid CSV: {exc}")]
+        ) from exc
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    """A user mapping YAML ``{column title: variable id}``."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProblemsError(
+            [Problem(str(path), None, None, f"cannot read mapping: {exc}")]
+        ) from exc
+    if not isinstance(data, dict):
+        raise ProblemsError(
+            [Problem(str(path), None, None, "expected a mapping {column title: variable id}")]
+        )
+    problems = [
+        Problem(str(path), None, str(k), f"variable id {v!r} must be snake_case (a-z, 0-9, _)")
+        for k, v in data.items()
+        if not isinstance(v, str) or not VARIABLE_ID_RE.match(v)
+    ]
+    raise_if(problems)
+    return {str(k): v for k, v in data.items()}
+
+
+def _classify(header: list[str], file: str, line: int) -> dict:
+    """Which column is the region dimension, region code, period, attribute or topic."""
+    problems: list[Problem] = []
+    titles = [normalise_title(t) for t in header]
+    region_dim = region_code = period = None
+    measures: list[int] = []
+    ignored: list[str] = []
+    for i, title in enumerate(titles):
+        base, unit = split_unit(title)
+        lower = title.lower()
+        if not unit and lower == PERIOD_TITLE:
+            period = i
+        elif not unit and lower in REGION_DIMENSIONS:
+            region_dim = i
+        elif not unit and lower == "id":
+            ignored.append(title)
+        elif not unit:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    title,
+                    "column without a unit that is not a known dimension (Wijken en buurten, "
+                    "Perioden): export other dimensions as a single category or as columns",
+                )
+            )
+        elif unit.lower() in ATTRIBUTE_UNITS:
+            if unit.lower() == "code" and base.lower().startswith(REGION_CODE_PREFIXES):
+                region_code = i if region_code is None else region_code
+            else:
+                ignored.append(title)
+        else:
+            measures.append(i)
+    duplicated = {t for t in titles if titles.count(t) > 1}
+    problems += [Problem(file, line, t, "column title occurs twice") for t in sorted(duplicated)]
+    if period is None:
+        problems.append(Problem(file, line, None, "no Perioden column: periods must be in rows"))
+    if region_dim is None and region_code is None:
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                "no region column (expected 'Wijken en buurten' and/or "
+                "'Regiocode (gemeente, wijk, buurt) (code)')",
+            )
+        )
+    if not measures:
+        problems.append(Problem(file, line, None, "no topic columns (titles with a unit)"))
+    raise_if(problems)
+    return {
+        "titles": titles,
+        "region_dim": region_dim,
+        "region_code": region_code,
+        "period": period,
+        "measures": measures,
+        "ignored": ignored,
+    }
+
+
+def read_statline_csv(
+    path: Path, mapping: dict[str, str] | None = None, decimal: str | None = None
+) -> ImportResult:
+    """Parse a StatLine CSV export into tidy data (see the module docstring).
+
+    ``mapping`` overrides variable ids per column title; ``decimal`` ("." or ",")
+    overrides the per-file detection.
+    """
+    file = str(path)
+    notes: list[str] = []
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ProblemsError([Problem(file, None, None, f"cannot read: {exc}")]) from exc
+    records = _records(_decode(data, file, notes), file)
+    while records and len(records[0][1]) == 1:
+        notes.append(f"skipped title line {records[0][0]}: {records[0][1][0].strip()!r}")
+        records = records[1:]
+    while records and len(records[-1][1]) == 1 and records[-1][1][0].strip().startswith("Bron"):
+        records = records[:-1]
+    if not records:
+        raise ProblemsError([Problem(file, None, None, "no header row")])
+    header_line, header = records[0]
+    columns = _classify(header, file, header_line)
+    titles = columns["titles"]
+    body = records[1:]
+
+    wrong = [(n, row) for n, row in body if len(row) != len(header)]
+    raise_if(
+        located_problems(
+            file,
+            [n for n, _ in wrong],
+            [None] * len(wrong),
+            [
+                f"expected {len(header)} fields like the header on line {header_line}, "
+                f"found {len(row)}"
+                for _, row in wrong
+            ],
+        )
+    )
+    if not body:
+        raise ProblemsError([Problem(file, header_line, None, "header but no data rows")])
+
+    frame = pd.DataFrame([row for _, row in body], columns=titles, dtype=str)
+    frame = frame.apply(lambda col: col.str.strip())
+    frame.insert(0, "line", [n for n, _ in body])
+
+    region_field = titles[columns["region_code"]] if columns["region_code"] is not None else None
+    dim = titles[columns["region_dim"]] if columns["region_dim"] is not None else None
+    if region_field is None:
+        # The region dimension must hold the codes themselves.
+        if (region_levels(frame[dim]) == "").any():
+            raise ProblemsError(
+                [
+                    Problem(
+                        file,
+                        header_line,
+                        dim,
+                        "no region code column (such as 'Regiocode (gemeente, wijk, buurt) "
+                        "(code)') and the region labels are not codes: export the codes too",
+                    )
+                ]
+            )
+        region_field, dim = dim, None
+    period_field = titles[columns["period"]]
+    rows = pd.DataFrame(
+        {
+            "line": frame["line"],
+            "region": frame[region_field],
+            "name": frame[dim] if dim is not None else "",
+            "period_label": frame[period_field],
+        }
+    )
+    rows, problems, more_notes = check_regions_and_periods(rows, file, region_field, period_field)
+    notes += more_notes
+
+    measure_titles = [titles[i] for i in columns["measures"]]
+    try:
+        ids = variable_ids(measure_titles, mapping)
+    except ValueError as exc:
+        raise ProblemsError([Problem(file, header_line, None, str(exc))]) from exc
+    present = {t.casefold() for t in measure_titles}
+    unused = sorted(k for k in mapping or {} if normalise_title(k).casefold() not in present)
+    if unused:
+        notes.append("mapping entries not in this file: " + "; ".join(unused))
+    if columns["ignored"]:
+        notes.append("ignored text columns: " + "; ".join(columns["ignored"]))
+
+    long = frame.loc[rows.index, ["line", *measure_titles]].melt(
+        id_vars="line", var_name="column", value_name="cell"
+    )
+    long = long.merge(rows[["line", "region", "period"]], on="line", how="left")
+    long["variable"] = long["column"].map(ids)
+
+    numeric = long["cell"][~long["cell"].isin(["", ".", "x", "-"])]
+    if decimal is None:
+        decision, comma, point = detect_decimal(numeric)
+        if decision.decimal == "?":
+            c, p = long.loc[comma[comma].index[0]], long.loc[point[point].index[0]]
+            problems.append(
+                Problem(
+                    file,
+                    int(c["line"]),
+                    c["column"],
+                    f"{c['cell']!r} has a decimal comma but {p['cell']!r} on line "
+                    f"{int(p['line'])} ({p['column']}) a decimal point",
+                )
+            )
+            raise_if(problems)
+        decimal = decision.decimal
+        notes.append(f"{decision.reason}")
+    else:
+        notes.append(f"decimal separator {decimal!r} as given")
+
+    long["value"], long["status"], understood = parse_cells(long["cell"], decimal)
+    bad = long[~understood]
+    problems += located_problems(
+        file,
+        [int(x) for x in bad["line"]],
+        bad["column"],
+        [f"{c!r} is not a number or a symbol (. x -)" for c in bad["cell"]],
+    )
+    problems += duplicate_problems(long.dropna(subset=["period"]), file)
+    raise_if(problems)
+
+    tidy = long.assign(period=long["period"].astype(int))[TIDY_COLUMNS].reset_index(drop=True)
+    return ImportResult(tidy=tidy, regions=regions_frame(rows), mapping=ids, notes=notes)

@@ -1,0 +1,168 @@
+"""``wijkmonitor build``: load, compute, generate the pages, run the site build, swap it in.
+
+The build is atomic: everything happens in a temporary directory next to the target
+and the finished site replaces the old one in one rename. A failed or interrupted
+build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from wijkmonitor.core.compute import compute_results
+from wijkmonitor.core.monitor import load_monitor
+from wijkmonitor.core.output import write_results
+from wijkmonitor.website.assets import site_assets, theme_overrides
+from wijkmonitor.website.generate import SitePlan, plan
+from wijkmonitor.website.mkdocs_build import (
+    ASSET_DIR,
+    merged_config,
+    read_site_config,
+    run_build,
+)
+
+SITE_SRC = "site_src"
+MARKER = ".wijkmonitor-site"  # marks a directory this command may replace
+
+
+class Reporter(Protocol):
+    def stage(self, description: str, total: int | None = None) -> None: ...
+    def advance(self) -> None: ...
+
+
+class _Silent:
+    def stage(self, description: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    pages: int
+    seconds: float
+    site_dir: Path
+
+
+class TargetError(Exception):
+    """The site directory is not one this command may replace."""
+
+
+def _check_target(monitor_dir: Path, target: Path) -> None:
+    resolved, root = target.resolve(), monitor_dir.resolve()
+    if resolved == root or resolved in root.parents or resolved == (root / SITE_SRC):
+        raise TargetError(f"{target}: refusing to build a site over the monitor itself")
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).exists())
+    ):
+        raise TargetError(
+            f"{target}: exists and is not a site built by wijkmonitor; choose another --site-dir"
+        )
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8", newline="\n")
+
+
+def write_docs(site_plan: SitePlan, docs: Path, advance: Callable[[], None]) -> int:
+    """Write every generated page and file into the docs tree; return the page count."""
+    for job in site_plan.jobs:
+        page = job()
+        _write(docs / page.path, page.markdown)
+        advance()
+    for path, text in site_plan.texts.items():
+        _write(docs / path, text)
+    for path, source in site_plan.copies.items():
+        _write(docs / path, source.read_bytes())
+    for name, text in site_assets().items():
+        _write(docs / ASSET_DIR / name, text)
+    write_results(site_plan.results, docs / "downloads")
+    return len(site_plan.jobs)
+
+
+def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
+    """Hand-written pages and assets over the generated ones; theme overrides apart."""
+    shutil.copytree(theme_overrides(), overrides)
+    if not source.is_dir():
+        return
+    for path in sorted(source.rglob("*")):
+        if path.is_dir():
+            continue
+        relative = path.relative_to(source)
+        if relative.parts[0] == "overrides":
+            _write(overrides / relative.relative_to("overrides"), path.read_bytes())
+        else:
+            _write(docs / relative, path.read_bytes())
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def swap_into_place(new: Path, target: Path, work: Path) -> None:
+    """Put the finished site at ``target``; the old one (if any) ends up inside ``work``."""
+    if not target.exists():
+        os.rename(new, target)
+    elif not _exchange(new, target):
+        old = work / "old-site"
+        os.rename(target, old)
+        os.rename(new, target)
+
+
+def build_site(
+    monitor_dir: Path, site_dir: Path | None = None, reporter: Reporter | None = None
+) -> BuildSummary:
+    """Build the monitor's site into ``site_dir`` (default: <monitor>/site)."""
+    started = time.perf_counter()
+    reporter = reporter or _Silent()
+    monitor_dir = Path(monitor_dir)
+    target = Path(site_dir) if site_dir is not None else monitor_dir / "site"
+    _check_target(monitor_dir, target)
+    reporter.stage("loading and computing")
+    monitor = load_monitor(monitor_dir)
+    results = compute_results(monitor)
+    site_plan = plan(results, repo_url=getattr(monitor.config, "repo_url", "") or "")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        docs, out, overrides = work / "docs", work / "site", work / "overrides"
+        reporter.stage("writing pages", len(site_plan.jobs))
+        pages = write_docs(site_plan, docs, reporter.advance)
+        copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
+        config = merged_config(
+            read_site_config(monitor_dir / "mkdocs.yml"),
+            title=monitor.title,
+            docs_dir=docs,
+            site_dir=out,
+            overrides_dir=overrides,
+            nav=site_plan.nav,
+            synthetic=monitor.synthetic,
+        )
+        reporter.stage("rendering site", pages)
+        run_build(config, monitor_dir / "mkdocs.yml", reporter.advance)
+        (out / MARKER).write_text("built by wijkmonitor; may be replaced by the next build\n")
+        swap_into_place(out, target, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return BuildSummary(pages, time.perf_counter() - started, target)

@@ -1,0 +1,130 @@
+"""Addresses of the pages and the pieces every page shares (banner, download note, cells)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from wijkmonitor.core.model import Indicator
+from wijkmonitor.website.markup import admonition, link, rel, span
+from wijkmonitor.website.numbers import fmt_cell
+from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.texts import DEVELOPMENT_LABELS, GapChange
+
+HOME = "index.md"
+THEMES = "thema/index.md"
+AREAS = "wijk/index.md"
+GEMEENTEN = "gemeente/index.md"
+INDICATORS = "indicator/index.md"
+DEFINITIONS = "definities/index.md"
+DOWNLOADS = "downloads/index.md"
+RESULTS_CSV = "downloads/results.csv"
+CHANGES_CSV = "downloads/changes.csv"
+INDICATORS_JSON = "downloads/indicators.json"
+
+# Comparison kinds whose p is a difference in the indicator's own unit, not a percentage.
+DIFFERENCE_KINDS = frozenset({"difference"})
+
+
+def theme_page(theme_id: str) -> str:
+    return f"thema/{theme_id}/index.md"
+
+
+def area_page(code: str) -> str:
+    return f"wijk/{code}/index.md"
+
+
+def gemeente_page(code: str) -> str:
+    return f"gemeente/{code}/index.md"
+
+
+def indicator_page(ind_id: str) -> str:
+    return f"indicator/{ind_id}/index.md"
+
+
+def yaml_copy(ind_id: str) -> str:
+    return f"definities/yaml/{ind_id}.yml"
+
+
+def p_unit(indicator: Indicator) -> str:
+    """What p is measured in: percent for ratios, the indicator's unit for differences."""
+    return indicator.unit if indicator.comparison_kind in DIFFERENCE_KINDS else "%"
+
+
+def p_explained(indicator: Indicator, reference: str) -> str:
+    """Subtitle of a chart of p."""
+    if indicator.comparison_kind in DIFFERENCE_KINDS:
+        return f"verschil met {reference} ({indicator.unit}); 0 = gelijk aan {reference}"
+    return f"afwijking van {reference} in %; 0 = gelijk aan {reference}"
+
+
+def synthetic_banner(site: SiteData) -> str:
+    if not site.monitor.synthetic:
+        return ""
+    return admonition(
+        "warning",
+        "Synthetische gegevens",
+        "De cijfers op deze pagina zijn kunstmatig gemaakt om de monitor te demonstreren. "
+        "Ze beschrijven geen echte wijken en mogen niet als feiten worden gebruikt.",
+    )
+
+
+def downloads_note(page: str) -> str:
+    return (
+        "Cijfers downloaden: "
+        f"[results.csv]({rel(page, RESULTS_CSV)}) · [changes.csv]({rel(page, CHANGES_CSV)}) · "
+        f"[alle downloads]({rel(page, DOWNLOADS)}). "
+        "Tekens in tabellen: **.** = geen cijfer beschikbaar, **x** = geheim "
+        "(te kleine aantallen).\n{: .wm-downloads }\n"
+    )
+
+
+def page_markdown(site: SiteData, page: str, title: str, body: str, figures: bool = True) -> str:
+    """The whole page: heading, the synthetic-data banner, the body, the download note."""
+    parts = [f"# {title}\n"]
+    if figures:
+        parts.append(synthetic_banner(site))
+    parts.append(body.rstrip() + "\n")
+    if figures:
+        parts.append(downloads_note(page))
+    return "\n".join(p for p in parts if p)
+
+
+def development_cell(development: object) -> str:
+    """A development class as a coloured label (text, so it reads without colour)."""
+    if not isinstance(development, str) or development not in DEVELOPMENT_LABELS:
+        return "."
+    return span(f"wm-dev wm-dev-{development}", DEVELOPMENT_LABELS[development])
+
+
+def value_cell(value: float, status: str, decimals: int, signed: bool = False) -> str:
+    return fmt_cell(value, status, decimals, signed=signed)
+
+
+def p_cell(value: float, status: str, indicator: Indicator) -> str:
+    return fmt_cell(value, status, 1 if p_unit(indicator) == "%" else indicator.decimals,
+                    signed=True)
+
+
+def gap_of(row: pd.Series) -> GapChange:
+    return GapChange(
+        baseline=int(row["baseline_period"]),
+        latest=int(row["latest_period"]),
+        p_baseline=float(row["deviation_baseline"]),
+        p_latest=float(row["deviation_latest"]),
+        gap_change=float(row["gap_change"]),
+        gap_note=str(row["gap_note"]) if isinstance(row["gap_note"], str) else "",
+    )
+
+
+def p_decimals(indicator: Indicator) -> int:
+    return 1 if p_unit(indicator) == "%" else indicator.decimals
+
+
+def indicator_link(page: str, indicator: Indicator) -> str:
+    return link(indicator.title, page, indicator_page(indicator.id))
+
+
+def is_missing(value: float) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,151 @@
+"""The only module that knows mkdocs: merge the monitor's mkdocs.yml with the generated
+navigation and paths, and run a strict build.
+
+Moving the site to another static-site generator means replacing this module; the
+page generator produces plain Markdown, chart specs and a navigation list.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config.base import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.plugins import BasePlugin
+from mkdocs.utils import yaml_load
+
+from wijkmonitor.website.assets import STATIC
+
+ASSET_DIR = "assets/wijkmonitor"
+REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
+# Builds are reproducible: mkdocs dates the sitemap's gzip header from this.
+SOURCE_DATE_EPOCH = "0"
+
+
+class BuildError(Exception):
+    """mkdocs refused the site (strict mode): the warnings say why."""
+
+
+def read_site_config(path: Path) -> dict[str, Any]:
+    """The monitor's mkdocs.yml, or the default one when the monitor has none."""
+    if not path.exists():
+        path = STATIC / "mkdocs.yml"
+    with open(path, "rb") as fd:
+        return yaml_load(fd) or {}
+
+
+def _extension_name(entry: str | dict) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))
+
+
+def merged_config(
+    site: dict[str, Any],
+    *,
+    title: str,
+    docs_dir: Path,
+    site_dir: Path,
+    overrides_dir: Path,
+    nav: list,
+    synthetic: bool,
+) -> dict[str, Any]:
+    """The monitor's site config with what the build decides put in (pure)."""
+    theme = site.get("theme") or {"name": "material"}
+    if isinstance(theme, str):
+        theme = {"name": theme}
+    theme = {"language": "nl", **theme, "font": False, "custom_dir": str(overrides_dir)}
+    extensions = list(site.get("markdown_extensions") or [])
+    present = {_extension_name(e) for e in extensions}
+    extensions += [e for e in REQUIRED_EXTENSIONS if e not in present]
+    scripts = [
+        {"path": f"{ASSET_DIR}/vega.js", "type": "module"},
+        {"path": f"{ASSET_DIR}/charts.js", "type": "module"},
+    ]
+    copyright_ = site.get("copyright") or ""
+    if synthetic:
+        note = "Synthetische gegevens: de cijfers op deze site zijn geen echte cijfers."
+        copyright_ = f"{copyright_} · {note}" if copyright_ else note
+    return {
+        **site,
+        "site_name": site.get("site_name") or title,
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "nav": list(nav) + list(site.get("nav") or []),
+        "theme": theme,
+        "markdown_extensions": extensions,
+        "plugins": site.get("plugins") or ["search"],
+        "extra_css": [f"{ASSET_DIR}/wijkmonitor.css", *(site.get("extra_css") or [])],
+        "extra_javascript": [*scripts, *(site.get("extra_javascript") or [])],
+        "extra": {"generator": False, **(site.get("extra") or {})},
+        "copyright": copyright_,
+        "use_directory_urls": True,
+        "strict": True,
+    }
+
+
+def hidden_parts(path: str) -> list[str]:
+    """Which sidebars a page hides: theme pages (in the navigation) drop the table of
+    contents, all others drop the navigation sidebar, so tables get the width."""
+    return ["toc"] if path.startswith("thema/") and path != "thema/index.md" else ["navigation"]
+
+
+class _SitePlugin(BasePlugin):
+    """Lays out generated pages and reports every rendered page (the CLI's progress bar)."""
+
+    def __init__(self, on_page: Callable[[], None] | None):
+        super().__init__()
+        self._on_page = on_page
+
+    def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
+        page.meta.setdefault("hide", hidden_parts(page.file.src_uri))
+        return markdown
+
+    def on_post_page(self, output: str, **kwargs: Any) -> str:
+        if self._on_page is not None:
+            self._on_page()
+        return output
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _reproducible() -> Iterator[None]:
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = old or SOURCE_DATE_EPOCH
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def run_build(
+    config: dict[str, Any], config_file: Path, on_page: Callable[[], None] | None = None
+) -> None:
+    """Run a strict mkdocs build of ``config``; raise BuildError with mkdocs' warnings."""
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    logger.addHandler(collect)
+    try:
+        with _reproducible():
+            cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
+            cfg.plugins["wijkmonitor"] = _SitePlugin(on_page)
+            mkdocs_build(cfg)
+    except (Abort, MkDocsException) as exc:
+        detail = "\n".join(collect.messages) or str(exc)
+        raise BuildError(f"mkdocs: {exc}\n{detail}") from None
+    finally:
+        logger.removeHandler(collect)

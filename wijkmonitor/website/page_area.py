@@ -1,0 +1,138 @@
+"""/wijk/<id>/: one focus area — per indicator a yearly chart of p and its table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wijkmonitor.core.model import Indicator
+from wijkmonitor.website import common as c
+from wijkmonitor.website.charts import yearly_chart
+from wijkmonitor.website.markup import Page, esc, figure, link, table
+from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.texts import DIRECTION_SIGN, count_sentence, gap_sentence, position
+
+
+def yearly_rows(rows: pd.DataFrame, indicator: Indicator) -> list[dict]:
+    """Chart data: p per year, skipping years without a figure."""
+    sign = DIRECTION_SIGN[indicator.direction]
+    shown = rows[rows["deviation"].notna()]
+    return [
+        {
+            "label": str(int(period)),
+            "order": int(period),
+            "p": round(float(p), 4),
+            "positie": position(float(p), sign),
+            "tekst": c.p_cell(float(p), "", indicator),
+        }
+        for period, p in zip(shown["period"], shown["deviation"], strict=True)
+    ]
+
+
+def _year_table(rows: pd.DataFrame, indicator: Indicator, name: str, reference: str) -> str:
+    d = indicator.decimals
+    body = [
+        [
+            str(int(r.period)),
+            c.p_cell(r.deviation, r.status or r.reference_status, indicator),
+            c.value_cell(r.value, r.status, d),
+            c.value_cell(r.reference_value, r.reference_status, d),
+        ]
+        for r in rows.itertuples(index=False)
+    ]
+    return table(["Jaar", "p", esc(name), esc(reference)], body, "lrrr")
+
+
+def _indicator_section(
+    site: SiteData, page: str, code: str, indicator: Indicator, rows: pd.DataFrame,
+    change: pd.Series | None,
+) -> str:
+    name = site.region_name(code)
+    reference = site.region_name(site.reference_of(code))
+    rows = rows.sort_values("period")
+    chart_data = yearly_rows(rows, indicator)
+    figures = "; ".join(f"{r['label']} {r['tekst']}" for r in chart_data) or "geen cijfers"
+    description = f"{indicator.title}, {name} tegenover {reference}, p per jaar: {figures}."
+    parts = [f"### {esc(indicator.title)}\n"]
+    if chart_data:
+        spec = yearly_chart(
+            chart_data, indicator.title, c.p_explained(indicator, reference), description
+        )
+        parts.append(figure(spec, description))
+    parts.append(_year_table(rows, indicator, name, reference) + "\n")
+    if change is not None:
+        sentence = gap_sentence(
+            c.gap_of(change), DIRECTION_SIGN[indicator.direction], name, reference,
+            c.p_decimals(indicator),
+        )
+        parts.append(
+            f"Ontwikkeling sinds de nulmeting: {c.development_cell(change['development'])}. "
+            f"{sentence}\n"
+        )
+    parts.append(
+        f"Eenheid: {esc(indicator.unit)}. "
+        f"{link('Definitie en alle wijken', page, c.indicator_page(indicator.id))}.\n"
+    )
+    return "\n".join(parts)
+
+
+def _overview(site: SiteData, page: str, changes: dict[str, pd.Series]) -> str:
+    rows, counts = [], {}
+    for theme in site.monitor.themes.values():
+        for ind in site.indicators_of_theme(theme.id):
+            ch = changes.get(ind.id)
+            if ch is None:
+                continue
+            counts[ch["development"]] = counts.get(ch["development"], 0) + 1
+            rows.append([
+                esc(theme.title), c.indicator_link(page, ind),
+                c.p_cell(ch["deviation_baseline"], "", ind),
+                c.p_cell(ch["deviation_latest"], "", ind),
+                c.development_cell(ch["development"]),
+            ])
+    if not rows:
+        return ""
+    summary = count_sentence(counts).replace("wijken ", "").replace("wijk ", "")
+    return (
+        "## Overzicht\n\n"
+        f"Ontwikkeling sinds de nulmeting, per indicator: {summary}.\n\n"
+        + table(["Thema", "Indicator", "p nulmeting", "p laatste meting", "Ontwikkeling"],
+                rows, "llrrl")
+        + "\n"
+    )
+
+
+def area_page(site: SiteData, code: str) -> Page:
+    page = c.area_page(code)
+    name = site.region_name(code)
+    gemeente = site.gemeente_of(code)
+    reference = site.reference_of(code)
+    values = site.values_by_region.get(code, site.values.iloc[:0])
+    by_indicator = {str(k): g for k, g in values.groupby("indicator", sort=False)}
+    change_rows = site.changes_by_region.get(code)
+    changes = {} if change_rows is None else {
+        str(r["indicator"]): r for _, r in change_rows.iterrows()
+    }
+    intro = []
+    if gemeente:
+        where = link(site.region_name(gemeente), page, c.gemeente_page(gemeente))
+        intro.append(f"Aandachtswijk in de gemeente {where}.")
+    if reference:
+        intro.append(f"Elke indicator wordt vergeleken met {esc(site.region_name(reference))}.")
+    members = site.monitor.area_members.get(code, [])
+    if members:
+        listed = ", ".join(
+            esc(m) if site.region_name(m) == m else f"{esc(m)} ({esc(site.region_name(m))})"
+            for m in members
+        )
+        intro.append(f"Het gebied bestaat uit: {listed}.")
+    sections = [" ".join(intro) + "\n", _overview(site, page, changes)]
+    for theme in site.monitor.themes.values():
+        inds = [i for i in site.indicators_of_theme(theme.id) if i.id in by_indicator]
+        if not inds:
+            continue
+        sections.append(f"## {esc(theme.title)}\n")
+        sections += [
+            _indicator_section(site, page, code, i, by_indicator[i.id], changes.get(i.id))
+            for i in inds
+        ]
+    return Page(page, name, c.page_markdown(site, page, esc(name), "\n".join(sections)))

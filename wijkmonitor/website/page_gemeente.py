@@ -1,0 +1,77 @@
+"""/gemeente/<code>/: a gemeente, its focus areas and their positions per theme."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wijkmonitor.core.model import Indicator
+from wijkmonitor.website import common as c
+from wijkmonitor.website.markup import Page, esc, link, table
+from wijkmonitor.website.sitedata import SiteData
+
+
+def _latest_values(site: SiteData, code: str) -> dict[str, tuple[int, float, str]]:
+    """Per indicator: the latest period with a row, its value and status."""
+    rows = site.values_by_region.get(code)
+    if rows is None or rows.empty:
+        return {}
+    with_figure = rows[rows["value"].notna()]
+    last = with_figure.sort_values("period").groupby("indicator", sort=False).tail(1)
+    return {
+        str(i): (int(p), float(v), str(s))
+        for i, p, v, s in zip(last["indicator"], last["period"], last["value"], last["status"],
+                              strict=True)
+    }
+
+
+def _changes(site: SiteData, code: str) -> dict[str, pd.Series]:
+    rows = site.changes_by_region.get(code)
+    return {} if rows is None else {str(r["indicator"]): r for _, r in rows.iterrows()}
+
+
+def _position_cell(change: pd.Series | None, indicator: Indicator) -> str:
+    if change is None:
+        return "."
+    p = c.p_cell(change["deviation_latest"], "", indicator)
+    if indicator.direction == "neutral":
+        return p
+    return f"{p} {c.development_cell(change['development'])}"
+
+
+def gemeente_page(site: SiteData, code: str) -> Page:
+    page = c.gemeente_page(code)
+    name = site.region_name(code)
+    areas = site.areas_of_gemeente.get(code, [])
+    totals = site.totals_of_gemeente.get(code, [])
+    columns = areas + totals
+    own = _latest_values(site, code)
+    changes = {a: _changes(site, a) for a in columns}
+    parts = []
+    if areas:
+        links = ", ".join(link(site.region_name(a), page, c.area_page(a)) for a in areas)
+        parts.append(f"Aandachtswijken in {esc(name)}: {links}.\n")
+        parts.append(
+            "Per indicator staat bij elke wijk de afwijking p van het stedelijk gemiddelde in "
+            "de laatste meting en de ontwikkeling sinds de nulmeting. De kolom "
+            f"‘{esc(name)}’ geeft de waarde van de gemeente zelf (met het jaar).\n"
+        )
+    else:
+        parts.append(f"{esc(name)} heeft geen aandachtswijken in deze monitor.\n")
+    for theme in site.monitor.themes.values():
+        inds = [i for i in site.indicators_of_theme(theme.id) if i.id in own
+                or any(i.id in changes[a] for a in columns)]
+        if not inds:
+            continue
+        rows = []
+        for ind in inds:
+            year, value, status = own.get(ind.id, (None, float("nan"), "."))
+            cell = c.value_cell(value, status, ind.decimals)
+            if year is not None:
+                cell = f"{cell} ({year})"
+            rows.append(
+                [c.indicator_link(page, ind), cell]
+                + [_position_cell(changes[a].get(ind.id), ind) for a in columns]
+            )
+        headers = ["Indicator", esc(name)] + [esc(site.region_name(a)) for a in columns]
+        parts.append(f"## {esc(theme.title)}\n\n" + table(headers, rows, "lr" + "r" * len(columns)))
+    return Page(page, name, c.page_markdown(site, page, esc(name), "\n\n".join(parts)))

@@ -1,0 +1,171 @@
+"""/thema/<id>/: the theme diagram of the report, its table, a sentence per indicator,
+and the development of every focus area."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wijkmonitor.core.model import Indicator, Theme
+from wijkmonitor.website import common as c
+from wijkmonitor.website.charts import theme_chart
+from wijkmonitor.website.markup import Page, esc, figure, link, table
+from wijkmonitor.website.numbers import fmt_percent_change
+from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.texts import (
+    DEVELOPMENT_LABELS,
+    DEVELOPMENT_ORDER,
+    DIRECTION_SIGN,
+    count_sentence,
+    gap_sentence,
+    position,
+)
+
+
+def _change_rows(site: SiteData, region: str, indicators: list[Indicator]) -> list[tuple]:
+    """(indicator, change row) for the indicators with a change row for this region."""
+    rows = site.changes_by_region.get(region)
+    if rows is None:
+        return []
+    by_id = {str(r["indicator"]): r for _, r in rows.iterrows()}
+    return [(ind, by_id[ind.id]) for ind in indicators if ind.id in by_id]
+
+
+def _gap_text(row: pd.Series) -> str:
+    note = row["gap_note"] if isinstance(row["gap_note"], str) else ""
+    if note == "sign_change":
+        return "van kant gewisseld"
+    if note == "baseline_zero" or c.is_missing(row["gap_change"]):
+        return "."
+    change = float(row["gap_change"])
+    if round(abs(change)) == 0:
+        return "gelijk"
+    return ("−" if change < 0 else "+") + fmt_percent_change(change)
+
+
+def chart_rows(pairs: list[tuple]) -> list[dict]:
+    """Data of the theme diagram: two bars per indicator (baseline and latest p)."""
+    rows = []
+    for order, (ind, row) in enumerate(pairs):
+        sign = DIRECTION_SIGN[ind.direction]
+        for meting, period, p in (
+            ("nulmeting", row["baseline_period"], row["deviation_baseline"]),
+            ("laatste meting", row["latest_period"], row["deviation_latest"]),
+        ):
+            if c.is_missing(p):
+                continue
+            rows.append(
+                {
+                    "label": ind.title,
+                    "order": order,
+                    "meting": meting,
+                    "jaar": str(int(period)),
+                    "p": round(float(p), 4),
+                    "positie": position(float(p), sign),
+                    "tekst": c.p_cell(float(p), "", ind),
+                }
+            )
+    return rows
+
+
+def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
+    indicators = site.indicators_of_theme(theme.id)
+    pairs = _change_rows(site, total, indicators)
+    name = site.region_name(total)
+    reference = site.region_name(site.reference_of(total))
+    if not pairs:
+        return f"## {esc(name)}\n\nGeen cijfers voor dit thema.\n"
+    description = f"Themadiagram {theme.title}, {name} tegenover {reference}: " + "; ".join(
+        f"{ind.title}: p {int(r['baseline_period'])} {c.p_cell(r['deviation_baseline'], '', ind)}, "
+        f"{int(r['latest_period'])} {c.p_cell(r['deviation_latest'], '', ind)}"
+        for ind, r in pairs
+    )
+    spec = theme_chart(
+        chart_rows(pairs),
+        title=f"{theme.title}: {name}",
+        subtitle=c.p_explained(pairs[0][0], reference)
+        + "; lichte balk = nulmeting, donkere balk = laatste meting",
+        description=description,
+    )
+    rows = [
+        [
+            c.indicator_link(page, ind),
+            f'{c.p_cell(r["deviation_baseline"], "", ind)} ({int(r["baseline_period"])})',
+            f'{c.p_cell(r["deviation_latest"], "", ind)} ({int(r["latest_period"])})',
+            _gap_text(r),
+            c.development_cell(r["development"]),
+        ]
+        for ind, r in pairs
+    ]
+    headers = ["Indicator", "p nulmeting (jaar)", "p laatste meting (jaar)",
+               "Verandering afstand", "Ontwikkeling"]
+    sentences = "\n".join(
+        f"- **{esc(ind.title)}**: "
+        + gap_sentence(c.gap_of(r), DIRECTION_SIGN[ind.direction], name, reference,
+                       c.p_decimals(ind))
+        for ind, r in pairs
+    )
+    return (
+        f"## {esc(name)}\n\n"
+        f"{esc(name)} vergeleken met {esc(reference)}. "
+        "Groen: gunstige positie gegeven de richting van de indicator; oranje: ongunstig; "
+        "grijs: beschrijvend.\n\n"
+        + figure(spec, description)
+        + "\n"
+        + table(headers, rows, "lrrrl")
+        + "\n\n"
+        + sentences
+        + "\n"
+    )
+
+
+def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
+    indicators = [
+        i for i in site.indicators_of_theme(theme.id) if i.direction != "neutral"
+        and i.id in site.changes_by_indicator
+    ]
+    if not site.focus_areas or not indicators:
+        return ""
+    areas = set(site.focus_areas)
+    lines, matrix = [], {}
+    for ind in indicators:
+        rows = site.changes_by_indicator[ind.id]
+        rows = rows[rows["region"].isin(areas)]
+        counts = rows["development"].value_counts().to_dict()
+        lines.append(f"- **{esc(ind.title)}**: {count_sentence(counts)}.")
+        matrix[ind.id] = dict(zip(rows["region"], rows["development"], strict=True))
+    count_rows = []
+    for ind in indicators:
+        counts = pd.Series(matrix[ind.id]).value_counts()
+        count_rows.append(
+            [c.indicator_link(page, ind)]
+            + [str(int(counts.get(k, 0))) for k in DEVELOPMENT_ORDER if k != "not_applicable"]
+        )
+    count_headers = ["Indicator"] + [
+        DEVELOPMENT_LABELS[k] for k in DEVELOPMENT_ORDER if k != "not_applicable"
+    ]
+    area_rows = [
+        [link(site.region_name(a), page, c.area_page(a)),
+         esc(site.region_name(site.gemeente_of(a)))]
+        + [c.development_cell(matrix[ind.id].get(a)) for ind in indicators]
+        for a in site.focus_areas
+    ]
+    return (
+        "## Ontwikkeling per aandachtswijk\n\n"
+        f"Van de {len(site.focus_areas)} aandachtswijken ontwikkelde zich sinds de nulmeting:\n\n"
+        + "\n".join(lines)
+        + "\n\n"
+        + table(count_headers, count_rows, "lrrrrr")
+        + "\n\n"
+        + table(["Wijk", "Gemeente"] + [esc(i.title) for i in indicators], area_rows)
+        + "\n"
+    )
+
+
+def theme_page(site: SiteData, theme: Theme) -> Page:
+    page = c.theme_page(theme.id)
+    intro = esc(theme.description) + "\n\n" if theme.description else ""
+    sections = [_total_section(site, page, theme, t) for t in site.main_totals]
+    if not sections:
+        sections = ["Deze monitor heeft geen totaal van aandachtswijken.\n"]
+    body = intro + "\n".join(sections) + "\n" + _areas_section(site, page, theme)
+    return Page(page, theme.title, c.page_markdown(site, page, esc(theme.title), body))

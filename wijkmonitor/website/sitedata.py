@@ -1,0 +1,132 @@
+"""The results arranged for page generation: one pass of grouping, then cheap lookups.
+
+Everything here is computed once per build with vectorised pandas; page functions
+only look things up, so the build stays linear in the number of pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from wijkmonitor.core.compute import Results
+from wijkmonitor.core.model import Indicator
+from wijkmonitor.core.monitor import Monitor
+
+# Themes whose indicators must not be shown as a ranking (DOMAIN 1 and 6): their pages
+# sort areas by name and show every indicator of the theme side by side.
+NO_RANKING_THEMES = frozenset({"ses_woa"})
+
+
+@dataclass
+class SiteData:
+    monitor: Monitor
+    values: pd.DataFrame  # Results.values + reference_status
+    changes: pd.DataFrame
+    names: dict[str, str]
+    focus_areas: list[str]  # codes, sorted by name
+    gemeenten: list[str]  # codes, sorted by name
+    focus_totals: list[str]
+    main_totals: list[str]  # the total(s) shown in theme diagrams
+    compared_areas: list[str]  # areas on indicator pages: focus areas, else focus totals
+    areas_of_gemeente: dict[str, list[str]]
+    totals_of_gemeente: dict[str, list[str]]
+    values_by_region: dict[str, pd.DataFrame] = field(repr=False)
+    changes_by_region: dict[str, pd.DataFrame] = field(repr=False)
+    changes_by_indicator: dict[str, pd.DataFrame] = field(repr=False)
+    periods: list[int] = field(default_factory=list)
+    cell_counts: dict[str, int] = field(default_factory=dict)  # status symbol -> cells
+
+    @property
+    def indicators(self) -> dict[str, Indicator]:
+        return self.monitor.indicators
+
+    def indicators_of_theme(self, theme_id: str) -> list[Indicator]:
+        return [i for i in self.monitor.indicators.values() if i.theme == theme_id]
+
+    def region_name(self, code: str) -> str:
+        return self.names.get(code, code)
+
+    def gemeente_of(self, code: str) -> str:
+        return str(self.monitor.regions["gemeente"].get(code, "") or "")
+
+    def reference_of(self, code: str) -> str:
+        return str(self.monitor.regions["reference"].get(code, "") or "")
+
+    def ranking_allowed(self, indicator: Indicator) -> bool:
+        return indicator.theme not in NO_RANKING_THEMES
+
+
+def _sorted_codes(regions: pd.DataFrame, mask: pd.Series) -> list[str]:
+    chosen = regions[mask]
+    order = chosen.assign(_code=chosen.index).sort_values(["name", "_code"])
+    return [str(c) for c in order.index]
+
+
+def _main_totals(monitor: Monitor, focus_areas: list[str], totals: list[str]) -> list[str]:
+    """The focus total made of all focus areas (G18, totaal), else every focus total."""
+    membership = monitor.membership
+    if focus_areas and totals:
+        wanted = set(membership.loc[membership["region"].isin(focus_areas), "base"])
+        bases = membership[membership["region"].isin(totals)].groupby("region")["base"]
+        covering = [
+            (len(members), str(code)) for code, members in bases
+            if wanted <= set(members)
+        ]
+        if covering:
+            return [min(covering)[1]]
+    return totals
+
+
+def _with_reference_status(values: pd.DataFrame) -> pd.DataFrame:
+    ref = values[["indicator", "region", "period", "status"]].rename(
+        columns={"region": "reference_region", "status": "reference_status"}
+    )
+    ref = ref.astype({"reference_region": str, "indicator": str})
+    out = values.astype({"reference_region": str, "indicator": str, "region": str, "status": str})
+    out = out.merge(ref, on=["indicator", "reference_region", "period"], how="left")
+    out["reference_status"] = out["reference_status"].fillna(".").astype(str)
+    return out
+
+
+def site_data(results: Results) -> SiteData:
+    """Arrange the results of a build for the page functions."""
+    monitor = results.monitor
+    regions = monitor.regions
+    level = regions["level"]
+    focus_areas = _sorted_codes(regions, level == "focus_area")
+    gemeenten = _sorted_codes(regions, level == "gemeente")
+    focus_totals = _sorted_codes(regions, level == "focus_total")
+    shown = set(focus_areas) | set(gemeenten) | set(focus_totals) | set(
+        regions.index[level == "group"]
+    )
+    values = results.values[results.values["region"].astype(str).isin(shown)]
+    values = _with_reference_status(values)
+    changes = results.changes.astype({"region": str, "indicator": str})
+    gemeente = regions["gemeente"]
+    areas_of_gemeente: dict[str, list[str]] = {g: [] for g in gemeenten}
+    for code in focus_areas:
+        areas_of_gemeente.setdefault(str(gemeente[code]), []).append(code)
+    totals_of_gemeente: dict[str, list[str]] = {g: [] for g in gemeenten}
+    for code in focus_totals:
+        totals_of_gemeente.setdefault(str(gemeente[code]), []).append(code)
+    return SiteData(
+        monitor=monitor,
+        values=values,
+        changes=changes,
+        names={str(k): str(v) for k, v in regions["name"].items()},
+        focus_areas=focus_areas,
+        gemeenten=gemeenten,
+        focus_totals=focus_totals,
+        main_totals=_main_totals(monitor, focus_areas, focus_totals),
+        compared_areas=focus_areas or focus_totals,
+        areas_of_gemeente=areas_of_gemeente,
+        totals_of_gemeente=totals_of_gemeente,
+        values_by_region={str(k): g for k, g in values.groupby("region", sort=False)},
+        changes_by_region={str(k): g for k, g in changes.groupby("region", sort=False)},
+        changes_by_indicator={str(k): g for k, g in changes.groupby("indicator", sort=False)},
+        periods=sorted(int(p) for p in values["period"].unique()),
+        cell_counts={str(k): int(v) for k, v in
+                     results.values["status"].astype(str).value_counts().items()},
+    )

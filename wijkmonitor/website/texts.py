@@ -1,0 +1,129 @@
+"""Dutch wording of the results: labels of classes and directions, and computed sentences."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from wijkmonitor.website.numbers import fmt_number, fmt_percent_change
+
+DEVELOPMENT_LABELS = {
+    "favourable": "gunstig",
+    "unfavourable": "ongunstig",
+    "no_change": "geen verandering",
+    "better_and_staying_better": "blijft beter",
+    "insufficient_data": "geen uitspraak",
+    "not_applicable": "beschrijvend",
+}
+# Order of the columns when classes are counted (as in the report).
+DEVELOPMENT_ORDER = list(DEVELOPMENT_LABELS)
+
+DEVELOPMENT_EXPLAINED = {
+    "favourable": "de positie ten opzichte van het referentiegebied is verbeterd",
+    "unfavourable": "de positie ten opzichte van het referentiegebied is verslechterd",
+    "no_change": "de afwijking veranderde minder dan de drempel voor ‘geen verandering’",
+    "better_and_staying_better": "het gebied deed het bij de nulmeting al beter dan het "
+    "referentiegebied en doet dat nog steeds",
+    "insufficient_data": "bij de nulmeting of de laatste meting is er geen (publiceerbaar) cijfer",
+    "not_applicable": "beschrijvend kenmerk zonder voorkeursrichting",
+}
+
+DIRECTION_LABELS = {
+    "higher_is_better": "hoger is gunstiger",
+    "lower_is_better": "lager is gunstiger",
+    "neutral": "beschrijvend (geen voorkeursrichting)",
+}
+DIRECTION_SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "neutral": 0.0}
+
+MEASUREMENT_LABELS = {
+    "peilmoment": "peilmoment (stand op een datum)",
+    "jaarcijfer": "jaarcijfer (over een jaar)",
+    "jaartotaal": "jaartotaal (totaal over een jaar)",
+}
+
+POSITION_LABELS = {1: "gunstig", -1: "ongunstig", 0: "neutraal"}
+
+
+def position(p: float, sign: float) -> str:
+    """Where an area stands given the direction: gunstig, ongunstig or neutraal."""
+    if p is None or math.isnan(p) or sign == 0 or p == 0:
+        return "neutraal"
+    return POSITION_LABELS[int(np.sign(p * sign))]
+
+
+def positions(p: np.ndarray, sign: float) -> np.ndarray:
+    """Vectorised :func:`position`."""
+    s = np.sign(np.nan_to_num(np.asarray(p, dtype=float)) * sign).astype(int)
+    return np.array([POSITION_LABELS[0], POSITION_LABELS[1], POSITION_LABELS[-1]])[s]
+
+
+def reference_phrase(name: str) -> str:
+    return f"het gemiddelde van {name}"
+
+
+@dataclass(frozen=True)
+class GapChange:
+    """The change of one area's gap since the baseline (a row of Results.changes)."""
+
+    baseline: int
+    latest: int
+    p_baseline: float
+    p_latest: float
+    gap_change: float
+    gap_note: str
+
+
+def _p(value: float, decimals: int) -> str:
+    return fmt_number(value, decimals, signed=True)
+
+
+def gap_sentence(gap: GapChange, sign: float, area: str, reference: str, decimals: int = 1) -> str:
+    """One sentence on how the gap to the reference changed, direction-aware, in Dutch."""
+    b, latest = gap.baseline, gap.latest
+    ref = reference_phrase(reference)
+    if math.isnan(gap.p_baseline) or math.isnan(gap.p_latest):
+        return (
+            f"Geen uitspraak mogelijk: voor {b} of {latest} is er geen (publiceerbaar) cijfer."
+        )
+    trail = f" (p van {_p(gap.p_baseline, decimals)} in {b} naar {_p(gap.p_latest, decimals)} in {latest})."
+    if gap.gap_note == "baseline_zero":
+        return f"In {b} was er geen verschil met {ref}" + trail
+    if gap.gap_note == "sign_change":
+        if sign == 0:
+            return f"{area} staat sinds {b} aan de andere kant van {ref}" + trail
+        if gap.p_latest * sign > 0:
+            return f"{area} heeft {ref} ingehaald" + trail
+        return f"{area} is achter geraakt bij {ref}" + trail
+    if sign == 0:
+        word = "Het verschil"
+    elif gap.p_baseline * sign < 0:
+        word = "De achterstand"
+    else:
+        word = "De voorsprong"
+    if gap.p_latest == 0:
+        return f"{word} ten opzichte van {ref} is sinds de nulmeting ({b}) verdwenen" + trail
+    change = gap.gap_change
+    if round(abs(change)) == 0:
+        return f"{word} ten opzichte van {ref} is sinds de nulmeting ({b}) gelijk gebleven" + trail
+    size = "kleiner" if change < 0 else "groter"
+    return (
+        f"{word} ten opzichte van {ref} is sinds de nulmeting ({b}) "
+        f"met {fmt_percent_change(change)} {size} geworden" + trail
+    )
+
+
+def count_sentence(counts: dict[str, int]) -> str:
+    """"in 22 wijken gunstig, in 12 ongunstig, in 6 geen verandering" (classes with counts > 0)."""
+    parts = []
+    for key in DEVELOPMENT_ORDER:
+        n = counts.get(key, 0)
+        if n:
+            noun = ("wijk " if n == 1 else "wijken ") if not parts else ""
+            parts.append(f"in {n} {noun}{DEVELOPMENT_LABELS[key]}")
+    if not parts:
+        return "geen wijken met een ontwikkeling"
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " en " + parts[-1]
