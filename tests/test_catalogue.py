@@ -35,6 +35,7 @@ KEY_ORDER = [
     "baseline_period",
     "decimals",
     "min_denominator",
+    "no_change_threshold",
     "notes",
 ]
 REQUIRED = set(KEY_ORDER[:10])
@@ -125,13 +126,16 @@ def test_themes_have_dutch_titles_and_a_short_description():
         assert 1 <= len(sentences) <= 3, theme["id"]
 
 
-def test_the_catalogue_covers_every_indicator_of_the_report(catalogue, group_tables,
-                                                            theme_tables):
+def test_the_catalogue_covers_every_indicator_of_the_report(catalogue, group_tables, theme_tables):
     report_ids = set(group_tables["indicator"]) | set(theme_tables["indicator"])
     assert len(set(group_tables["indicator"])) == 24
     assert report_ids == set(catalogue)
-    assert {"kleine_woningen", "meergezinswoningen", "niet_werkend_werkzoekende_jongeren",
-            "arbeidsongeschiktheidsuitkeringen"} <= set(catalogue)
+    assert {
+        "kleine_woningen",
+        "meergezinswoningen",
+        "niet_werkend_werkzoekende_jongeren",
+        "arbeidsongeschiktheidsuitkeringen",
+    } <= set(catalogue)
     themes = {t["indicator"]: t["theme"] for _, t in theme_tables.iterrows()}
     for ind_id, theme in themes.items():
         assert catalogue[ind_id]["theme"] == theme
@@ -180,8 +184,13 @@ def test_periods_and_baselines_are_those_of_the_report(catalogue, group_tables, 
 
 
 def test_small_counts_have_a_minimum(catalogue):
-    for ind_id in ("cito_score", "pasgeborenen_extra_zorg", "verkoopprijs_woningen",
-                   "havo_vwo_3e_leerjaar", "inkomsten_uit_arbeid_moe_landers"):
+    for ind_id in (
+        "cito_score",
+        "pasgeborenen_extra_zorg",
+        "verkoopprijs_woningen",
+        "havo_vwo_3e_leerjaar",
+        "inkomsten_uit_arbeid_moe_landers",
+    ):
         assert catalogue[ind_id]["min_denominator"] > 0, ind_id
 
 

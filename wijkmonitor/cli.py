@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wijkmonitor.core.problems import ProblemsError
+from wijkmonitor.website import commands as site
 
 
 def _monitor_dir(p: argparse.ArgumentParser) -> None:
@@ -122,6 +123,13 @@ COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.Namespace], int]]] =
         _ses_woa_arguments,
         cmd_ses_woa,
     ),
+    "build": ("build the monitor's website", site.add_build_arguments, site.cmd_build),
+    "serve": (
+        "preview the website on localhost, rebuilding on changes",
+        site.add_serve_arguments,
+        site.cmd_serve,
+    ),
+    "init": ("create a new monitor that builds as is", site.add_init_arguments, site.cmd_init),
 }
 
 

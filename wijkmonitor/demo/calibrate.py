@@ -60,8 +60,9 @@ class Target:
     value: float
 
 
-def area_value(family: Family, num: Mapping[str, np.ndarray], den: Mapping[str, np.ndarray],
-               area: str) -> float:
+def area_value(
+    family: Family, num: Mapping[str, np.ndarray], den: Mapping[str, np.ndarray], area: str
+) -> float:
     """The value of ``family`` for an area, from per-segment numerators and denominators."""
     seg = list(AREAS[area])
 
@@ -76,8 +77,9 @@ def area_value(family: Family, num: Mapping[str, np.ndarray], den: Mapping[str, 
 
 def _metric(family: Family, num, den, metric: str) -> float:
     def p(group: str) -> float:
-        return (area_value(family, num, den, _FOCUS[group]) / area_value(family, num, den, group)
-                - 1.0) * 100.0
+        return (
+            area_value(family, num, den, _FOCUS[group]) / area_value(family, num, den, group) - 1.0
+        ) * 100.0
 
     kind, _, group = metric.partition(":")
     if kind == "p":
@@ -183,8 +185,7 @@ def distribute(
     """
     if transform == "logit" and bounds != (0.0, 1.0):
         lo, hi = bounds
-        inside = distribute((segment_value - lo) / (hi - lo), unit_segment, weight, effect,
-                            "logit")
+        inside = distribute((segment_value - lo) / (hi - lo), unit_segment, weight, effect, "logit")
         return lo + (hi - lo) * inside
     w = weight.astype(float)
     out = np.empty_like(w)

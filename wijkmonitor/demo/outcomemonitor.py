@@ -95,8 +95,12 @@ WIJKEN: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
     ("GM0361", "Overdie", 7_000, ("1813",)),
     ("GM0307", "De Kruiskamp", 7_000, ("3814",)),
     ("GM0363", "Amsterdam Noord", 45_000, ("1024", "1031", "1032")),
-    ("GM0363", "Nieuw-West", 110_000, ("1061", "1062", "1063", "1064", "1065", "1067", "1068",
-                                       "1069")),
+    (
+        "GM0363",
+        "Nieuw-West",
+        110_000,
+        ("1061", "1062", "1063", "1064", "1065", "1067", "1068", "1069"),
+    ),
     ("GM0363", "Bos en Lommer", 30_000, ("1055", "1056", "1057")),
     ("GM0363", "Amsterdam Oost", 35_000, ("1092", "1094")),
     ("GM0363", "Bijlmer", 30_000, ("1103", "1104")),
@@ -116,8 +120,7 @@ WIJKEN: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
     ("GM0080", "Heechterp/Schieringen", 7_000, ("8924",)),
     ("GM0935", "Maastricht Noordoost", 18_000, ("6222", "6224")),
     ("GM0268", "Hatert", 7_000, ("6535",)),
-    ("GM0599", "Rotterdam West", 75_000, ("3014", "3021", "3022", "3024", "3025", "3026",
-                                          "3027")),
+    ("GM0599", "Rotterdam West", 75_000, ("3014", "3021", "3022", "3024", "3025", "3026", "3027")),
     ("GM0599", "Rotterdam Noord", 50_000, ("3031", "3033", "3034", "3035", "3036")),
     ("GM0599", "Bergpolder", 8_000, ("3038",)),
     ("GM0599", "Overschie", 10_000, ("3042",)),
@@ -169,8 +172,9 @@ def _units() -> Units:
     return Units(code, gem_a, np.array(wijk), focus, 2 * g14 + ~focus)
 
 
-def _segment_frame(units: Units, by_segment: Sequence[float], trend: Sequence[float] = (0,) * 4
-                   ) -> np.ndarray:
+def _segment_frame(
+    units: Units, by_segment: Sequence[float], trend: Sequence[float] = (0,) * 4
+) -> np.ndarray:
     """(U, T) array: per-segment level plus a linear trend per year since 2007."""
     level = np.asarray(by_segment, dtype=float)[units.segment][:, None]
     slope = np.asarray(trend, dtype=float)[units.segment][:, None]
@@ -211,8 +215,9 @@ def _denominators(rng: np.random.Generator, units: Units) -> dict[str, np.ndarra
         return _count(parent * _segment_frame(units, levels, trend) * _jitter(rng, units, sd))
 
     d["inwoners_18_jaar_en_ouder"] = part(pop, (0.755, 0.800, 0.770, 0.795), (0, 0.001, 0, 0.001))
-    pbb = d["potentiele_beroepsbevolking"] = part(pop, (0.690, 0.700, 0.670, 0.665),
-                                                  (0, -0.001, 0, -0.0015), 0.02)
+    pbb = d["potentiele_beroepsbevolking"] = part(
+        pop, (0.690, 0.700, 0.670, 0.665), (0, -0.001, 0, -0.0015), 0.02
+    )
     d["jongeren_15_26_jaar"] = part(pop, (0.165, 0.150, 0.180, 0.155))
     # origin of the potential labour force (non-western, MOE-landers, natives, other western)
     nw = _segment_frame(units, (0.53, 0.23, 0.28, 0.125), (0.004, 0.003, 0.004, 0.002))
@@ -220,12 +225,9 @@ def _denominators(rng: np.random.Generator, units: Units) -> dict[str, np.ndarra
     moe = _segment_frame(units, (0.011, 0.009, 0.009, 0.007), (0.002, 0.0005, 0.0015, 0.0004))
     moe = moe * _jitter(rng, units, 0.3)
     native = _segment_frame(units, (0.83, 0.84, 0.86, 0.885), (-0.002,) * 4)
-    for name, base in (("potentiele_beroepsbevolking", pbb),):
-        d[f"{name}_niet_westers"] = _count(base * nw)
-        d[f"{name}_moe_landers"] = _count(base * moe)
-        d[f"{name}_autochtoon"] = _count(
-            (base - d[f"{name}_niet_westers"] - d[f"{name}_moe_landers"]) * native
-        )
+    pbb_nw = d["potentiele_beroepsbevolking_niet_westers"] = _count(pbb * nw)
+    pbb_moe = d["potentiele_beroepsbevolking_moe_landers"] = _count(pbb * moe)
+    d["potentiele_beroepsbevolking_autochtoon"] = _count((pbb - pbb_nw - pbb_moe) * native)
     pupils = d["leerlingen_3e_leerjaar"] = part(pop, (0.0125, 0.0105, 0.0125, 0.0115), sd=0.08)
     nw_pupils = np.clip(nw * 1.2, 0.03, 0.92)
     d["leerlingen_3e_leerjaar_niet_westers"] = _count(pupils * nw_pupils)
@@ -235,8 +237,9 @@ def _denominators(rng: np.random.Generator, units: Units) -> dict[str, np.ndarra
     d["leerlingen_tot_23_jaar"] = part(pop, (0.125, 0.110, 0.125, 0.120))
     participation = np.array([g[5] for g in gem])[units.gemeente][:, None]
     cito = pop * _segment_frame(units, (0.0125, 0.0105, 0.0125, 0.0115)) * participation
-    d["cito_leerlingen"] = _count(cito * np.where(units.focus, 0.77, 1.0)[:, None]
-                                  * _jitter(rng, units, 0.15))
+    d["cito_leerlingen"] = _count(
+        cito * np.where(units.focus, 0.77, 1.0)[:, None] * _jitter(rng, units, 0.15)
+    )
     d["pasgeborenen"] = part(pop, (0.0165, 0.0125, 0.0150, 0.0112), sd=0.10)
     hh_size = np.array([g[3] for g in gem])[units.gemeente][:, None]
     households = pop / hh_size * np.where(units.focus, 1.04, 1.0)[:, None]
@@ -245,15 +248,20 @@ def _denominators(rng: np.random.Generator, units: Units) -> dict[str, np.ndarra
     d["paren"] = part(households, (0.350, 0.405, 0.380, 0.470), (-0.002,) * 4)
     dwellings = d["woningen_totaal"] = part(households, (1.03,) * 4, sd=0.02)
     # sales per dwelling collapsed after 2008 (G18: 57 thousand sales in 2006, 34 in 2011)
-    sales_rate = np.array([[0.0180, 0.0300, 0.0180, 0.0300],
-                           [0.0185, 0.0300, 0.0185, 0.0300],
-                           [0.0165, 0.0260, 0.0165, 0.0260],
-                           [0.0130, 0.0200, 0.0130, 0.0200],
-                           [0.0120, 0.0190, 0.0120, 0.0190],
-                           [0.0110, 0.0175, 0.0110, 0.0175],
-                           [0.0100, 0.0160, 0.0100, 0.0160]])
-    d["verkochte_woningen"] = _count(dwellings * sales_rate.T[units.segment]
-                                     * _jitter(rng, units, 0.2))
+    sales_rate = np.array(
+        [
+            [0.0180, 0.0300, 0.0180, 0.0300],
+            [0.0185, 0.0300, 0.0185, 0.0300],
+            [0.0165, 0.0260, 0.0165, 0.0260],
+            [0.0130, 0.0200, 0.0130, 0.0200],
+            [0.0120, 0.0190, 0.0120, 0.0190],
+            [0.0110, 0.0175, 0.0110, 0.0175],
+            [0.0100, 0.0160, 0.0100, 0.0160],
+        ]
+    )
+    d["verkochte_woningen"] = _count(
+        dwellings * sales_rate.T[units.segment] * _jitter(rng, units, 0.2)
+    )
     return d
 
 
@@ -310,57 +318,163 @@ class OriginSplit:
 SIMPLE = (
     Simple("kleine_woningen", "woningen_klein", "woningen_totaal", scale=0.35),
     Simple("sociale_huurwoningen", "woningen_sociale_huur", "woningen_totaal", scale=0.45),
-    Simple("meergezinswoningen", "woningen_meergezins", "woningen_totaal", scale=0.45,
-           trend=0.15),
-    Simple("verkoopprijs_woningen", "verkoopprijzen_totaal", "verkochte_woningen",
-           divisor=1.0, transform="log", scale=0.14, noise=0.35),
-    Simple("leefbaarheidsscore", "leefbaarheidsscore", "inwoners", scale=0.25, divisor=1.0,
-           score=True, noise=20.0, bounds=(1.0, 7.0)),
-    Simple("voorzieningenniveau", "leefbaarometer_voorzieningen", "inwoners", scale=0.3,
-           offset=100.0, divisor=1.0, score=True, noise=100.0, bounds=(-50.0, 50.0)),
-    Simple("voortijdig_schoolverlaters", "voortijdig_schoolverlaters", "leerlingen_tot_23_jaar",
-           scale=0.25),
-    Simple("cito_score", "cito_score", "cito_leerlingen", scale=0.25, offset=200.0,
-           divisor=1.0, score=True, noise=70.0, bounds=(-100.0, 100.0)),
-    Simple("niet_werkend_werkzoekende_jongeren", "niet_werkend_werkzoekende_jongeren",
-           "jongeren_15_26_jaar"),
-    Simple("arbeidsongeschiktheidsuitkeringen", "ao_ontvangers", "potentiele_beroepsbevolking",
-           scale=0.2),
+    Simple("meergezinswoningen", "woningen_meergezins", "woningen_totaal", scale=0.45, trend=0.15),
+    Simple(
+        "verkoopprijs_woningen",
+        "verkoopprijzen_totaal",
+        "verkochte_woningen",
+        divisor=1.0,
+        transform="log",
+        scale=0.14,
+        noise=0.35,
+    ),
+    Simple(
+        "leefbaarheidsscore",
+        "leefbaarheidsscore",
+        "inwoners",
+        scale=0.25,
+        divisor=1.0,
+        score=True,
+        noise=20.0,
+        bounds=(1.0, 7.0),
+    ),
+    Simple(
+        "voorzieningenniveau",
+        "leefbaarometer_voorzieningen",
+        "inwoners",
+        scale=0.3,
+        offset=100.0,
+        divisor=1.0,
+        score=True,
+        noise=100.0,
+        bounds=(-50.0, 50.0),
+    ),
+    Simple(
+        "voortijdig_schoolverlaters",
+        "voortijdig_schoolverlaters",
+        "leerlingen_tot_23_jaar",
+        scale=0.25,
+    ),
+    Simple(
+        "cito_score",
+        "cito_score",
+        "cito_leerlingen",
+        scale=0.25,
+        offset=200.0,
+        divisor=1.0,
+        score=True,
+        noise=70.0,
+        bounds=(-100.0, 100.0),
+    ),
+    Simple(
+        "niet_werkend_werkzoekende_jongeren",
+        "niet_werkend_werkzoekende_jongeren",
+        "jongeren_15_26_jaar",
+    ),
+    Simple(
+        "arbeidsongeschiktheidsuitkeringen",
+        "ao_ontvangers",
+        "potentiele_beroepsbevolking",
+        scale=0.2,
+    ),
     Simple("lage_inkomens", "huishoudens_laag_inkomen", "huishoudens_met_inkomen", scale=0.3),
-    Simple("wanbetalers_zorgverzekering", "wanbetalers_zorgverzekering",
-           "inwoners_18_jaar_en_ouder", scale=0.3),
-    Simple("gestarte_schuldsaneringen", "schuldsaneringen_gestart", "inwoners_18_jaar_en_ouder",
-           divisor=10_000.0, scale=0.25),
-    Simple("veiligheid_overlast_score", "leefbaarometer_veiligheid", "inwoners", scale=0.3,
-           offset=100.0, divisor=1.0, score=True, noise=100.0, bounds=(-50.0, 50.0),
-           trend=0.5),
+    Simple(
+        "wanbetalers_zorgverzekering",
+        "wanbetalers_zorgverzekering",
+        "inwoners_18_jaar_en_ouder",
+        scale=0.3,
+    ),
+    Simple(
+        "gestarte_schuldsaneringen",
+        "schuldsaneringen_gestart",
+        "inwoners_18_jaar_en_ouder",
+        divisor=10_000.0,
+        scale=0.25,
+    ),
+    Simple(
+        "veiligheid_overlast_score",
+        "leefbaarometer_veiligheid",
+        "inwoners",
+        scale=0.3,
+        offset=100.0,
+        divisor=1.0,
+        score=True,
+        noise=100.0,
+        bounds=(-50.0, 50.0),
+        trend=0.5,
+    ),
     Simple("pasgeborenen_extra_zorg", "pasgeborenen_extra_zorg", "pasgeborenen", scale=0.15),
-    Simple("medicijngebruik_index", "medicijngebruik_index", "inwoners", transform="log",
-           scale=0.05, divisor=1.0, score=True, noise=0.5, trend=0.25),
-    Simple("integratie_paren_niet_westerse_partner", "paren_een_niet_westerse_partner", "paren",
-           scale=0.3),
+    Simple(
+        "medicijngebruik_index",
+        "medicijngebruik_index",
+        "inwoners",
+        transform="log",
+        scale=0.05,
+        divisor=1.0,
+        score=True,
+        noise=0.5,
+        trend=0.25,
+    ),
+    Simple(
+        "integratie_paren_niet_westerse_partner",
+        "paren_een_niet_westerse_partner",
+        "paren",
+        scale=0.3,
+    ),
 )
 
 ORIGIN_SPLIT = (
-    OriginSplit("havo_vwo_3e_leerjaar", "integratie_havo_vwo", "leerlingen_3e_leerjaar_havo_vwo",
-                "leerlingen_3e_leerjaar", quotient_per=100.0, scale=0.2),
-    OriginSplit("werkloosheidsuitkeringen", "integratie_werkloosheidsuitkeringen",
-                "ww_ontvangers", "potentiele_beroepsbevolking", scale=0.2),
-    OriginSplit("niet_werkend_werkzoekenden", "integratie_niet_werkend_werkzoekenden",
-                "niet_werkend_werkzoekenden", "potentiele_beroepsbevolking"),
-    OriginSplit("langdurig_bijstandsafhankelijken", "integratie_langdurig_bijstand",
-                "langdurig_bijstandsontvangers", "potentiele_beroepsbevolking", scale=0.3),
-    OriginSplit("inkomsten_uit_arbeid", "integratie_inkomsten_uit_arbeid",
-                "personen_met_inkomsten_uit_arbeid", "potentiele_beroepsbevolking",
-                moe="inkomsten_uit_arbeid_moe_landers", scale=0.12, trend=0.3),
+    OriginSplit(
+        "havo_vwo_3e_leerjaar",
+        "integratie_havo_vwo",
+        "leerlingen_3e_leerjaar_havo_vwo",
+        "leerlingen_3e_leerjaar",
+        quotient_per=100.0,
+        scale=0.2,
+    ),
+    OriginSplit(
+        "werkloosheidsuitkeringen",
+        "integratie_werkloosheidsuitkeringen",
+        "ww_ontvangers",
+        "potentiele_beroepsbevolking",
+        scale=0.2,
+    ),
+    OriginSplit(
+        "niet_werkend_werkzoekenden",
+        "integratie_niet_werkend_werkzoekenden",
+        "niet_werkend_werkzoekenden",
+        "potentiele_beroepsbevolking",
+    ),
+    OriginSplit(
+        "langdurig_bijstandsafhankelijken",
+        "integratie_langdurig_bijstand",
+        "langdurig_bijstandsontvangers",
+        "potentiele_beroepsbevolking",
+        scale=0.3,
+    ),
+    OriginSplit(
+        "inkomsten_uit_arbeid",
+        "integratie_inkomsten_uit_arbeid",
+        "personen_met_inkomsten_uit_arbeid",
+        "potentiele_beroepsbevolking",
+        moe="inkomsten_uit_arbeid_moe_landers",
+        scale=0.12,
+        trend=0.3,
+    ),
 )
 
 # G18 levels where the printed figures are rounded too coarsely to follow year by year
 # (a score of 4 or 5 on the 1-7 scale; 2 or 3 %); chosen to round to the printed values.
 LEVEL_OVERRIDES: dict[str, dict[int, float]] = {
     "leefbaarheidsscore": {2006: 4.45, 2008: 4.55, 2010: 4.60},
-    "wanbetalers_zorgverzekering": {2007: 2.3, 2008: 2.8, 2009: 3.0, 2010: 4.0, 2011: 3.1,
-                                    2012: 3.4},
+    "wanbetalers_zorgverzekering": {
+        2007: 2.3,
+        2008: 2.8,
+        2009: 3.0,
+        2010: 4.0,
+        2011: 3.1,
+        2012: 3.4,
+    },
 }
 
 # Indicators without a group table (only the G18 p of a theme diagram): assumed G18 levels
@@ -381,8 +495,9 @@ def periods(indicator: str) -> list[int]:
     return sorted(report2012.group_series(indicator, "G18", "p"))
 
 
-def _targets(indicator: str, family: int, scale: float = 1.0, offset: float = 0.0
-             ) -> dict[int, list[Target]]:
+def _targets(
+    indicator: str, family: int, scale: float = 1.0, offset: float = 0.0
+) -> dict[int, list[Target]]:
     """Per year the four equations for one indicator: printed p's and G18 level.
 
     Levels are divided by ``scale`` (rate per 10,000, quotient per 100) and shifted by
@@ -417,8 +532,9 @@ def _first_level(targets: dict[int, list[Target]], family: int) -> float:
     return next(t.value for t in first if t.family == family and t.metric.startswith("level"))
 
 
-def _effects(rng: np.random.Generator, units: Units, scale: float, trend: float = 0.08
-             ) -> np.ndarray:
+def _effects(
+    rng: np.random.Generator, units: Units, scale: float, trend: float = 0.08
+) -> np.ndarray:
     """Persistent unit variation on the transformed scale, (U, T).
 
     A gemeente effect (shared by its wijken and its rest), a wijk effect and a PC4 effect,
@@ -445,15 +561,22 @@ def _by_segment(units: Units, x: np.ndarray) -> np.ndarray:
     return np.stack([x[units.segment == s].sum(axis=0) for s in range(4)])
 
 
-def _solve_years(indicator_targets: dict[int, list[Target]], families, den_seg, free, tied,
-                 start) -> dict[str, np.ndarray]:
+def _solve_years(
+    indicator_targets: dict[int, list[Target]], families, den_seg, free, tied, start
+) -> dict[str, np.ndarray]:
     """Segment values (4, T) per subgroup; NaN in years without targets."""
     subs = list(free) + list(tied)
     out = {s: np.full((4, len(YEARS)), np.nan) for s in subs}
     for year, targets in sorted(indicator_targets.items()):
         t = int(np.flatnonzero(YEARS == year)[0])
-        solved = solve_segments({s: den_seg[s][:, t] for s in subs}, families, targets, free,
-                                tied, {s: np.full(4, start[s]) for s in free})
+        solved = solve_segments(
+            {s: den_seg[s][:, t] for s in subs},
+            families,
+            targets,
+            free,
+            tied,
+            {s: np.full(4, start[s]) for s in free},
+        )
         for s in subs:
             out[s][:, t] = solved[s]
     return out
@@ -470,8 +593,17 @@ def _simple(rng, spec: Simple, units: Units, den: dict[str, np.ndarray]) -> np.n
     weight = den[spec.denominator]
     level_offset = spec.offset if spec.score else 0.0
     targets = _targets(spec.indicator, 0, spec.divisor, level_offset)
-    seg = _solve_years(targets, [Family("share", ("x",))], {"x": _by_segment(units, weight)},
-                       ["x"], {}, {"x": _first_level(targets, 0)})["x"] - level_offset
+    seg = (
+        _solve_years(
+            targets,
+            [Family("share", ("x",))],
+            {"x": _by_segment(units, weight)},
+            ["x"],
+            {},
+            {"x": _first_level(targets, 0)},
+        )["x"]
+        - level_offset
+    )
     effect = _effects(rng, units, spec.scale, spec.trend)
     n = np.maximum(weight, 1)
     lo, hi = spec.bounds
@@ -483,15 +615,17 @@ def _simple(rng, spec: Simple, units: Units, den: dict[str, np.ndarray]) -> np.n
     else:
         effect = effect + _logit_noise(rng, seg, units, weight)
     fill = (lo + hi) / 2 if spec.transform == "logit" else 1.0  # years without a figure
-    values = distribute(np.nan_to_num(seg, nan=fill), units.segment, weight, effect,
-                        spec.transform, spec.bounds)
+    values = distribute(
+        np.nan_to_num(seg, nan=fill), units.segment, weight, effect, spec.transform, spec.bounds
+    )
     if spec.score:
         return np.round(values, 3)
     return round_preserving(values * weight, units.segment)
 
 
-def _origin_split(rng, spec: OriginSplit, units: Units, den: dict[str, np.ndarray]
-                  ) -> dict[str, np.ndarray]:
+def _origin_split(
+    rng, spec: OriginSplit, units: Units, den: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
     """Numerator counts (U, T) by origin and in total for an OriginSplit indicator."""
     pop = spec.population
     groups = ["nw", "aut"] + (["moe"] if spec.moe else [])
@@ -509,16 +643,21 @@ def _origin_split(rng, spec: OriginSplit, units: Units, den: dict[str, np.ndarra
         for year, extra in _targets(spec.moe, 2, 100.0).items():
             targets[year] = targets[year] + extra
     level, q = _first_level(targets, 0), _first_level(targets, 1)
-    start = {"nw": level * q ** 0.5, "aut": level / q ** 0.5, "moe": level}
-    seg = _solve_years(targets, families, {g: _by_segment(units, d) for g, d in den_g.items()},
-                       groups, {"other": ("aut", spec.kappa)}, start)
+    start = {"nw": level * q**0.5, "aut": level / q**0.5, "moe": level}
+    seg = _solve_years(
+        targets,
+        families,
+        {g: _by_segment(units, d) for g, d in den_g.items()},
+        groups,
+        {"other": ("aut", spec.kappa)},
+        start,
+    )
     common = _effects(rng, units, spec.scale, spec.trend)
     out = {}
     for g in [*groups, "other"]:
         effect = common + rng.normal(0.0, 0.3 * spec.scale, units.n)[:, None]
         effect = effect + _logit_noise(rng, seg[g], units, den_g[g])
-        share = distribute(np.nan_to_num(seg[g], nan=0.5), units.segment, den_g[g], effect,
-                           "logit")
+        share = distribute(np.nan_to_num(seg[g], nan=0.5), units.segment, den_g[g], effect, "logit")
         out[g] = round_preserving(share * den_g[g], units.segment)
     suffix = {"nw": "_niet_westers", "aut": "_autochtoon", "moe": "_moe_landers"}
     result = {f"{spec.numerator}{suffix[g]}": out[g] for g in groups}
@@ -578,14 +717,18 @@ def generate(seed: int = 2012) -> pd.DataFrame:
         x = values[var].astype(float)
         if var in scores:  # gemeente = weighted mean of its PC4s and its rest
             w = values[weights[var]].astype(float)
-            num = np.stack([np.bincount(units.gemeente, weights=(x * w)[:, t]) for t in
-                            range(len(YEARS))], axis=1)
-            tot = np.stack([np.bincount(units.gemeente, weights=w[:, t]) for t in
-                            range(len(YEARS))], axis=1)
+            num = np.stack(
+                [np.bincount(units.gemeente, weights=(x * w)[:, t]) for t in range(len(YEARS))],
+                axis=1,
+            )
+            tot = np.stack(
+                [np.bincount(units.gemeente, weights=w[:, t]) for t in range(len(YEARS))], axis=1
+            )
             gem = np.round(num / tot, 3)
         else:
-            gem = np.stack([np.bincount(units.gemeente, weights=x[:, t]) for t in
-                            range(len(YEARS))], axis=1)
+            gem = np.stack(
+                [np.bincount(units.gemeente, weights=x[:, t]) for t in range(len(YEARS))], axis=1
+            )
         region_values = np.vstack([x[:n_pc4], gem])
         regions = units.code[:n_pc4] + list(GEMEENTEN)
         wanted = sorted(years[var])
@@ -599,8 +742,7 @@ def generate(seed: int = 2012) -> pd.DataFrame:
         long.loc[missing, "value"] = np.nan
         long["status"] = np.where(missing, ".", "")
         frames.append(long)
-    data = pd.concat(frames, ignore_index=True)[["region", "period", "variable", "value",
-                                                  "status"]]
+    data = pd.concat(frames, ignore_index=True)[["region", "period", "variable", "value", "status"]]
     data["period"] = data["period"].astype(np.int64)
     return data.sort_values(["region", "period", "variable"], ignore_index=True)
 
@@ -619,13 +761,15 @@ def to_csv_text(data: pd.DataFrame) -> str:
         "",
         np.where(is_score, [f"{x:.3f}" for x in v], [f"{x:.0f}" for x in v]),
     )
-    out = pd.DataFrame({
-        "region": data["region"],
-        "period": data["period"].astype(str),
-        "variable": data["variable"],
-        "value": text,
-        "status": data["status"],
-    })
+    out = pd.DataFrame(
+        {
+            "region": data["region"],
+            "period": data["period"].astype(str),
+            "variable": data["variable"],
+            "value": text,
+            "status": data["status"],
+        }
+    )
     return out.to_csv(index=False, lineterminator="\n")
 
 

@@ -16,9 +16,14 @@ import vl_convert
 from wijkmonitor.website.numbers import D3_LOCALE
 
 STATIC = Path(__file__).parent / "static"
-# Strings in the bundle that name a host but are never fetched with actions disabled
-# (the "open in editor" action); blanked so the site holds no external address.
-_UNUSED_URLS = ("https://vega.github.io/editor/",)
+# Strings in the bundle that name a host but are never fetched: the editor of the
+# "open in editor" action (disabled), a schema identifier and an issue link in a message.
+# Blanked so the site holds no address of another host.
+_UNUSED_URLS = (
+    "https://vega.github.io/editor/",
+    "https://vega.github.io/schema/vega/v6.json",
+    "https://github.com/vega/vega-lite/issues/2415",
+)
 
 
 @functools.cache

@@ -60,7 +60,9 @@ class TargetError(Exception):
 def _check_target(monitor_dir: Path, target: Path) -> None:
     resolved, root = target.resolve(), monitor_dir.resolve()
     if resolved == root or resolved in root.parents or resolved == (root / SITE_SRC):
-        raise TargetError(f"{target}: refusing to build a site over the monitor itself")
+        raise TargetError(
+            f"{target}: refusing to replace the monitor or a directory that contains it"
+        )
     if target.exists() and (
         not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).exists())
     ):

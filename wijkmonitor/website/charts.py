@@ -27,11 +27,15 @@ Spec = dict[str, Any]
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(font=FONT).configure_view(stroke=None).configure_axis(
-        labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", domainColor="#888"
-    ).configure_title(
-        anchor="start", fontSize=14, subtitleFontSize=12, subtitleColor="#555", offset=10
-    ).configure_legend(orient="bottom", labelFontSize=12, titleFontSize=12)
+    return (
+        chart.configure(font=FONT)
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", domainColor="#888")
+        .configure_title(
+            anchor="start", fontSize=14, subtitleFontSize=12, subtitleColor="#555", offset=10
+        )
+        .configure_legend(orient="bottom", labelFontSize=12, titleFontSize=12)
+    )
 
 
 def _zero_rule() -> alt.Chart:
@@ -56,13 +60,18 @@ def theme_template() -> Spec:
         alt.Chart()
         .mark_bar(height={"band": 0.9})
         .encode(
-            y=alt.Y("label:N", sort=alt.SortField("order"), title=None,
-                    axis=alt.Axis(labelLimit=320)),
-            yOffset=alt.YOffset("meting:N", sort=MEETING_DOMAIN, scale=alt.Scale(domain=MEETING_DOMAIN)),
+            y=alt.Y(
+                "label:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=320)
+            ),
+            yOffset=alt.YOffset(
+                "meting:N", sort=MEETING_DOMAIN, scale=alt.Scale(domain=MEETING_DOMAIN)
+            ),
             x=alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
             color=POSITION_COLOR,
             opacity=alt.Opacity(
-                "meting:N", scale=alt.Scale(domain=MEETING_DOMAIN, range=[0.45, 1.0]), title="Meting"
+                "meting:N",
+                scale=alt.Scale(domain=MEETING_DOMAIN, range=[0.45, 1.0]),
+                title="Meting",
             ),
             tooltip=[*TOOLTIP, alt.Tooltip("jaar:N", title="jaar")],
         )
@@ -74,12 +83,18 @@ def theme_template() -> Spec:
 @functools.cache
 def yearly_template() -> Spec:
     """Yearly bars of p for one area and indicator."""
-    bars = alt.Chart().mark_bar(width={"band": 0.6}).encode(
-        x=alt.X("label:O", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
-        # Colours are explained once per page: 31 identical legends would be noise.
-        color=alt.Color("positie:N", scale=POSITION_SCALE, legend=None),
-        tooltip=TOOLTIP,
+    bars = (
+        alt.Chart()
+        .mark_bar(width={"band": 0.6})
+        .encode(
+            x=alt.X(
+                "label:O", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0)
+            ),
+            y=alt.Y("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
+            # Colours are explained once per page: 31 identical legends would be noise.
+            color=alt.Color("positie:N", scale=POSITION_SCALE, legend=None),
+            tooltip=TOOLTIP,
+        )
     )
     rule = alt.Chart().mark_rule(color="#333", strokeWidth=1).encode(y=alt.datum(0))
     chart = alt.layer(bars, rule, data=alt.Data(name="data")).properties(
@@ -91,20 +106,36 @@ def yearly_template() -> Spec:
 @functools.cache
 def areas_template() -> Spec:
     """Horizontal bars of p, one per area, in the order of ``order``."""
-    bars = alt.Chart().mark_bar(height={"band": 0.75}).encode(
-        y=alt.Y("label:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
-        color=POSITION_COLOR,
-        tooltip=TOOLTIP,
+    bars = (
+        alt.Chart()
+        .mark_bar(height={"band": 0.75})
+        .encode(
+            y=alt.Y(
+                "label:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=260)
+            ),
+            x=alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
+            color=POSITION_COLOR,
+            tooltip=TOOLTIP,
+        )
     )
     chart = alt.layer(bars, _zero_rule(), data=alt.Data(name="data")).properties(width="container")
     return _to_template(chart)
 
 
-def _fill(template: Spec, rows: Sequence[dict], title: str, subtitle: str,
-          description: str, height: int | None = None) -> Spec:
-    spec = {**template, "data": {"values": list(rows)}, "description": description,
-            "title": {"text": title, "subtitle": subtitle}}
+def _fill(
+    template: Spec,
+    rows: Sequence[dict],
+    title: str,
+    subtitle: str,
+    description: str,
+    height: int | None = None,
+) -> Spec:
+    spec = {
+        **template,
+        "data": {"values": list(rows)},
+        "description": description,
+        "title": {"text": title, "subtitle": subtitle},
+    }
     if height is not None:
         spec["height"] = height
     return spec
@@ -120,4 +151,6 @@ def yearly_chart(rows: Sequence[dict], title: str, subtitle: str, description: s
 
 
 def areas_chart(rows: Sequence[dict], title: str, subtitle: str, description: str) -> Spec:
-    return _fill(areas_template(), rows, title, subtitle, description, height=max(60, 18 * len(rows)))
+    return _fill(
+        areas_template(), rows, title, subtitle, description, height=max(60, 18 * len(rows))
+    )

@@ -103,8 +103,9 @@ def value_cell(value: float, status: str, decimals: int, signed: bool = False) -
 
 
 def p_cell(value: float, status: str, indicator: Indicator) -> str:
-    return fmt_cell(value, status, 1 if p_unit(indicator) == "%" else indicator.decimals,
-                    signed=True)
+    return fmt_cell(
+        value, status, 1 if p_unit(indicator) == "%" else indicator.decimals, signed=True
+    )
 
 
 def gap_of(row: pd.Series) -> GapChange:

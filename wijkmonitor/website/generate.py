@@ -18,6 +18,7 @@ from wijkmonitor.website import common as c
 from wijkmonitor.website.markup import Page
 from wijkmonitor.website.page_area import area_page
 from wijkmonitor.website.page_gemeente import gemeente_page
+from wijkmonitor.website.page_glossary import GLOSSARY, glossary_page
 from wijkmonitor.website.page_indicator import indicator_page
 from wijkmonitor.website.page_overview import (
     areas_index,
@@ -57,6 +58,7 @@ def navigation(site: SiteData) -> Nav:
         {"Gemeenten": c.GEMEENTEN},
         {"Indicatoren": c.INDICATORS},
         {"Definities": c.DEFINITIONS},
+        {"Begrippen": GLOSSARY},
         {"Downloads": c.DOWNLOADS},
     ]
 
@@ -73,6 +75,7 @@ def plan(results: Results, repo_url: str = "") -> SitePlan:
         p(gemeenten_index, site),
         p(indicators_index, site),
         p(definitions_page, site, repo_url),
+        p(glossary_page, site),
         p(downloads_page, site),
     ]
     jobs += [p(theme_page, site, t) for t in monitor.themes.values()]

@@ -43,7 +43,11 @@ def _year_table(rows: pd.DataFrame, indicator: Indicator, name: str, reference: 
 
 
 def _indicator_section(
-    site: SiteData, page: str, code: str, indicator: Indicator, rows: pd.DataFrame,
+    site: SiteData,
+    page: str,
+    code: str,
+    indicator: Indicator,
+    rows: pd.DataFrame,
     change: pd.Series | None,
 ) -> str:
     name = site.region_name(code)
@@ -57,11 +61,14 @@ def _indicator_section(
         spec = yearly_chart(
             chart_data, indicator.title, c.p_explained(indicator, reference), description
         )
-        parts.append(figure(spec, description))
+        parts.append(figure(spec, description, size="narrow"))
     parts.append(_year_table(rows, indicator, name, reference) + "\n")
     if change is not None:
         sentence = gap_sentence(
-            c.gap_of(change), DIRECTION_SIGN[indicator.direction], name, reference,
+            c.gap_of(change),
+            DIRECTION_SIGN[indicator.direction],
+            name,
+            reference,
             c.p_decimals(indicator),
         )
         parts.append(
@@ -83,22 +90,33 @@ def _overview(site: SiteData, page: str, changes: dict[str, pd.Series]) -> str:
             if ch is None:
                 continue
             counts[ch["development"]] = counts.get(ch["development"], 0) + 1
-            rows.append([
-                esc(theme.title), c.indicator_link(page, ind),
-                c.p_cell(ch["deviation_baseline"], "", ind),
-                c.p_cell(ch["deviation_latest"], "", ind),
-                c.development_cell(ch["development"]),
-            ])
+            rows.append(
+                [
+                    esc(theme.title),
+                    c.indicator_link(page, ind),
+                    c.p_cell(ch["deviation_baseline"], "", ind),
+                    c.p_cell(ch["deviation_latest"], "", ind),
+                    c.development_cell(ch["development"]),
+                ]
+            )
     if not rows:
         return ""
+    counts.pop("not_applicable", None)
     summary = count_sentence(counts).replace("wijken ", "").replace("wijk ", "")
     return (
         "## Overzicht\n\n"
-        f"Ontwikkeling sinds de nulmeting, per indicator: {summary}.\n\n"
-        + table(["Thema", "Indicator", "p nulmeting", "p laatste meting", "Ontwikkeling"],
-                rows, "llrrl")
+        f"Ontwikkeling sinds de nulmeting, per indicator met een voorkeursrichting: {summary}.\n\n"
+        + table(
+            ["Thema", "Indicator", "p nulmeting", "p laatste meting", "Ontwikkeling"], rows, "llrrl"
+        )
         + "\n"
     )
+
+
+def _member(site: SiteData, code: str) -> str:
+    """A member region: its name, with the code when the name does not contain it."""
+    name = site.region_name(code)
+    return esc(name) if code in name else f"{esc(name)} ({esc(code)})"
 
 
 def area_page(site: SiteData, code: str) -> Page:
@@ -109,22 +127,25 @@ def area_page(site: SiteData, code: str) -> Page:
     values = site.values_by_region.get(code, site.values.iloc[:0])
     by_indicator = {str(k): g for k, g in values.groupby("indicator", sort=False)}
     change_rows = site.changes_by_region.get(code)
-    changes = {} if change_rows is None else {
-        str(r["indicator"]): r for _, r in change_rows.iterrows()
-    }
+    changes = (
+        {} if change_rows is None else {str(r["indicator"]): r for _, r in change_rows.iterrows()}
+    )
     intro = []
     if gemeente:
         where = link(site.region_name(gemeente), page, c.gemeente_page(gemeente))
         intro.append(f"Aandachtswijk in de gemeente {where}.")
-    if reference:
-        intro.append(f"Elke indicator wordt vergeleken met {esc(site.region_name(reference))}.")
     members = site.monitor.area_members.get(code, [])
     if members:
-        listed = ", ".join(
-            esc(m) if site.region_name(m) == m else f"{esc(m)} ({esc(site.region_name(m))})"
-            for m in members
+        intro.append(f"Het gebied bestaat uit: {', '.join(_member(site, m) for m in members)}.")
+    if reference:
+        ref = esc(site.region_name(reference))
+        intro.append(
+            f"\n\nElke indicator wordt vergeleken met {ref}. De afwijking **p** zegt hoeveel "
+            f"procent de wijk boven (+) of onder (−) het gemiddelde van {ref} ligt; 0 is gelijk "
+            "aan dat gemiddelde. In de grafieken is een balk groen als de wijk daarmee "
+            "gunstig afsteekt, oranje als de wijk ongunstig afsteekt en grijs bij een "
+            "beschrijvend kenmerk."
         )
-        intro.append(f"Het gebied bestaat uit: {listed}.")
     sections = [" ".join(intro) + "\n", _overview(site, page, changes)]
     for theme in site.monitor.themes.values():
         inds = [i for i in site.indicators_of_theme(theme.id) if i.id in by_indicator]

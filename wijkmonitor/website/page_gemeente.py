@@ -6,7 +6,9 @@ import pandas as pd
 
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import common as c
-from wijkmonitor.website.markup import Page, esc, link, table
+from wijkmonitor.website.charts import theme_chart
+from wijkmonitor.website.markup import Page, esc, figure, link, table
+from wijkmonitor.website.page_theme import change_rows, chart_rows
 from wijkmonitor.website.sitedata import SiteData
 
 
@@ -19,8 +21,9 @@ def _latest_values(site: SiteData, code: str) -> dict[str, tuple[int, float, str
     last = with_figure.sort_values("period").groupby("indicator", sort=False).tail(1)
     return {
         str(i): (int(p), float(v), str(s))
-        for i, p, v, s in zip(last["indicator"], last["period"], last["value"], last["status"],
-                              strict=True)
+        for i, p, v, s in zip(
+            last["indicator"], last["period"], last["value"], last["status"], strict=True
+        )
     }
 
 
@@ -38,6 +41,27 @@ def _position_cell(change: pd.Series | None, indicator: Indicator) -> str:
     return f"{p} {c.development_cell(change['development'])}"
 
 
+def _theme_figure(site: SiteData, subject: str, theme_title: str, inds: list[Indicator]) -> str:
+    """The theme diagram (baseline and latest p) of the gemeente's focus areas together."""
+    pairs = change_rows(site, subject, inds)
+    if not pairs:
+        return ""
+    name = site.region_name(subject)
+    reference = site.region_name(site.reference_of(subject))
+    description = f"{theme_title}, {name} tegenover {reference}: " + "; ".join(
+        f"{ind.title}: p {int(r['baseline_period'])} {c.p_cell(r['deviation_baseline'], '', ind)}"
+        f", {int(r['latest_period'])} {c.p_cell(r['deviation_latest'], '', ind)}"
+        for ind, r in pairs
+    )
+    spec = theme_chart(
+        chart_rows(pairs),
+        f"{theme_title}: {name}",
+        c.p_explained(pairs[0][0], reference) + "; lichte balk = nulmeting, donkere = laatste",
+        description,
+    )
+    return figure(spec, description)
+
+
 def gemeente_page(site: SiteData, code: str) -> Page:
     page = c.gemeente_page(code)
     name = site.region_name(code)
@@ -45,6 +69,8 @@ def gemeente_page(site: SiteData, code: str) -> Page:
     totals = site.totals_of_gemeente.get(code, [])
     columns = areas + totals
     own = _latest_values(site, code)
+    # The chart shows the focus areas together: their total, or the only focus area.
+    subject = totals[0] if totals else (areas[0] if len(areas) == 1 else None)
     changes = {a: _changes(site, a) for a in columns}
     parts = []
     if areas:
@@ -58,8 +84,11 @@ def gemeente_page(site: SiteData, code: str) -> Page:
     else:
         parts.append(f"{esc(name)} heeft geen aandachtswijken in deze monitor.\n")
     for theme in site.monitor.themes.values():
-        inds = [i for i in site.indicators_of_theme(theme.id) if i.id in own
-                or any(i.id in changes[a] for a in columns)]
+        inds = [
+            i
+            for i in site.indicators_of_theme(theme.id)
+            if i.id in own or any(i.id in changes[a] for a in columns)
+        ]
         if not inds:
             continue
         rows = []
@@ -73,5 +102,8 @@ def gemeente_page(site: SiteData, code: str) -> Page:
                 + [_position_cell(changes[a].get(ind.id), ind) for a in columns]
             )
         headers = ["Indicator", esc(name)] + [esc(site.region_name(a)) for a in columns]
-        parts.append(f"## {esc(theme.title)}\n\n" + table(headers, rows, "lr" + "r" * len(columns)))
+        chart = _theme_figure(site, subject, theme.title, inds) if subject else ""
+        parts.append(
+            f"## {esc(theme.title)}\n\n{chart}\n" + table(headers, rows, "lr" + "r" * len(columns))
+        )
     return Page(page, name, c.page_markdown(site, page, esc(name), "\n\n".join(parts)))

@@ -115,28 +115,40 @@ def _areas_section(site: SiteData, page: str, indicator: Indicator) -> str:
         return "## Alle gebieden\n\nGeen cijfers.\n"
     ranking = site.ranking_allowed(indicator)
     latest = latest.assign(name=[site.region_name(a) for a in latest.index])
-    order = latest.sort_values(["deviation_latest", "name"], ascending=[False, True],
-                               na_position="last") if ranking else latest.sort_values("name")
+    order = (
+        latest.sort_values(
+            ["deviation_latest", "name"], ascending=[False, True], na_position="last"
+        )
+        if ranking
+        else latest.sort_values("name")
+    )
     period = int(order["latest_period"].iloc[0])
     sign = DIRECTION_SIGN[indicator.direction]
     shown = order[order["deviation_latest"].notna()]
     rows = [
-        {"label": n, "order": i, "p": round(float(p), 4), "positie": position(float(p), sign),
-         "tekst": c.p_cell(float(p), "", indicator)}
+        {
+            "label": n,
+            "order": i,
+            "p": round(float(p), 4),
+            "positie": position(float(p), sign),
+            "tekst": c.p_cell(float(p), "", indicator),
+        }
         for i, (n, p) in enumerate(zip(shown["name"], shown["deviation_latest"], strict=True))
     ]
     sorting = "van hoog naar laag" if ranking else "op alfabetische volgorde"
-    description = (
-        f"{indicator.title}: afwijking p per gebied in {period}, {sorting}: "
-        + "; ".join(f"{r['label']} {r['tekst']}" for r in rows)
+    description = f"{indicator.title}: afwijking p per gebied in {period}, {sorting}: " + "; ".join(
+        f"{r['label']} {r['tekst']}" for r in rows
     )
     parts = [f"## Alle gebieden, {period}\n"]
     if not ranking:
         parts.append(admonition("note", "Geen ranglijst", RANKING_CAUTION))
     if rows:
-        parts.append(figure(areas_chart(rows, f"{indicator.title}, {period}",
-                                        c.p_explained(indicator, "de eigen gemeente"),
-                                        description), description))
+        levels = {site.monitor.regions["level"].get(site.reference_of(a)) for a in order.index}
+        reference = "de eigen gemeente" if levels == {"gemeente"} else "het eigen referentiegebied"
+        spec = areas_chart(
+            rows, f"{indicator.title}, {period}", c.p_explained(indicator, reference), description
+        )
+        parts.append(figure(spec, description))
     if not ranking:
         parts.append(_theme_table(site, page, indicator, order.index.tolist()))
     else:
@@ -167,14 +179,23 @@ def _area_table(site: SiteData, page: str, indicator: Indicator, order: pd.DataF
         ]
         for code, r in order.iterrows()
     ]
-    headers = ["Gebied", "Referentie", "Waarde", "Waarde referentie", "p nulmeting",
-               "p laatste meting", "Ontwikkeling"]
+    headers = [
+        "Gebied",
+        "Referentie",
+        "Waarde",
+        "Waarde referentie",
+        "p nulmeting",
+        "p laatste meting",
+        "Ontwikkeling",
+    ]
     return table(headers, rows, "llrrrrl") + "\n"
 
 
 def _theme_table(site: SiteData, page: str, indicator: Indicator, areas: list[str]) -> str:
     """Every indicator of the theme side by side per area (no single-score ranking)."""
-    inds = site.indicators_of_theme(indicator.theme)
+    others = [i for i in site.indicators_of_theme(indicator.theme) if i.id != indicator.id]
+    # This page's indicator first, then the others, descriptive ones (the spread) last.
+    inds = [indicator, *sorted(others, key=lambda i: i.direction == "neutral")]
     columns = {i.id: _latest(site, i, areas) for i in inds}
     rows = []
     for code in areas:
@@ -192,7 +213,8 @@ def _theme_table(site: SiteData, page: str, indicator: Indicator, areas: list[st
     ]
     return (
         "Waarden in de laatste meting, alle indicatoren van het thema naast elkaar:\n\n"
-        + table(headers, rows, "l" + "r" * len(inds)) + "\n"
+        + table(headers, rows, "l" + "r" * len(inds))
+        + "\n"
     )
 
 

@@ -21,14 +21,20 @@ def _period_range(periods: list[int]) -> str:
     return str(periods[0]) if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{fmt_int(n)} {one if n == 1 else many}"
+
+
 def _areas_by_gemeente(site: SiteData, page: str) -> str:
     lines = []
     for g, areas in site.areas_of_gemeente.items():
         if not areas:
             continue
         links = ", ".join(link(site.region_name(a), page, c.area_page(a)) for a in areas)
-        head = link(site.region_name(g), page, c.gemeente_page(g)) if g in site.gemeenten else (
-            esc(site.region_name(g)) if g else "Meerdere gemeenten"
+        head = (
+            link(site.region_name(g), page, c.gemeente_page(g))
+            if g in site.gemeenten
+            else (esc(site.region_name(g)) if g else "Meerdere gemeenten")
         )
         lines.append(f"- **{head}**: {links}")
     return "\n".join(lines) + "\n"
@@ -53,7 +59,7 @@ def home_page(site: SiteData) -> Page:
         facts.append(["Soort gegevens", "**synthetisch** (geen echte cijfers)"])
     themes = "\n".join(
         f"- {link(t.title, page, c.theme_page(t.id))} "
-        f"({len(site.indicators_of_theme(t.id))} indicatoren)"
+        f"({_count(len(site.indicators_of_theme(t.id)), 'indicator', 'indicatoren')})"
         + (f" — {esc(t.description)}" if t.description else "")
         for t in monitor.themes.values()
     )
@@ -83,8 +89,11 @@ def home_page(site: SiteData) -> Page:
 def themes_index(site: SiteData) -> Page:
     page = c.THEMES
     rows = [
-        [link(t.title, page, c.theme_page(t.id)), esc(t.description),
-         str(len(site.indicators_of_theme(t.id)))]
+        [
+            link(t.title, page, c.theme_page(t.id)),
+            esc(t.description),
+            str(len(site.indicators_of_theme(t.id))),
+        ]
         for t in site.monitor.themes.values()
     ]
     body = table(["Thema", "Omschrijving", "Indicatoren"], rows, "llr")
@@ -94,29 +103,35 @@ def themes_index(site: SiteData) -> Page:
 def areas_index(site: SiteData) -> Page:
     page = c.AREAS
     rows = [
-        [link(site.region_name(a), page, c.area_page(a)),
-         esc(site.region_name(site.gemeente_of(a))),
-         esc(site.region_name(site.reference_of(a)))]
+        [
+            link(site.region_name(a), page, c.area_page(a)),
+            esc(site.region_name(site.gemeente_of(a))),
+            esc(site.region_name(site.reference_of(a))),
+        ]
         for a in site.focus_areas
     ]
     body = (
         table(["Wijk", "Gemeente", "Vergeleken met"], rows)
-        if rows else "Deze monitor heeft geen aandachtswijken."
+        if rows
+        else "Deze monitor heeft geen aandachtswijken."
     )
-    return Page(page, "Wijken", c.page_markdown(site, page, "Aandachtswijken", body,
-                                                figures=False))
+    return Page(page, "Wijken", c.page_markdown(site, page, "Aandachtswijken", body, figures=False))
 
 
 def gemeenten_index(site: SiteData) -> Page:
     page = c.GEMEENTEN
     rows = [
-        [link(site.region_name(g), page, c.gemeente_page(g)), esc(g),
-         str(len(site.areas_of_gemeente.get(g, [])))]
+        [
+            link(site.region_name(g), page, c.gemeente_page(g)),
+            esc(g),
+            str(len(site.areas_of_gemeente.get(g, []))),
+        ]
         for g in site.gemeenten
     ]
     body = (
         table(["Gemeente", "Code", "Aandachtswijken"], rows, "llr")
-        if rows else "Deze monitor heeft geen gemeenten."
+        if rows
+        else "Deze monitor heeft geen gemeenten."
     )
     return Page(page, "Gemeenten", c.page_markdown(site, page, "Gemeenten", body, figures=False))
 
@@ -130,8 +145,9 @@ def indicators_index(site: SiteData) -> Page:
             rows = [[c.indicator_link(page, i), esc(i.unit)] for i in inds]
             parts.append(f"## {esc(theme.title)}\n\n" + table(["Indicator", "Eenheid"], rows))
     body = "\n\n".join(parts) or "Geen indicatoren."
-    return Page(page, "Indicatoren",
-                c.page_markdown(site, page, "Indicatoren", body, figures=False))
+    return Page(
+        page, "Indicatoren", c.page_markdown(site, page, "Indicatoren", body, figures=False)
+    )
 
 
 def _field_value(value: Any) -> str:
@@ -180,23 +196,32 @@ def definitions_page(site: SiteData, repo_url: str = "") -> Page:
 def downloads_page(site: SiteData) -> Page:
     page = c.DOWNLOADS
     rows = [
-        [link("results.csv", page, c.RESULTS_CSV),
-         "Elke waarde: indicator, region, reference_region, period, value, reference_value, "
-         "deviation (p), status (leeg = cijfer, . = niet beschikbaar, x = geheim), denominator"],
-        [link("changes.csv", page, c.CHANGES_CSV),
-         "Per indicator en gebied: baseline_period, latest_period, deviation_baseline, "
-         "deviation_latest, gap_change (verandering van |p| in %), gap_note, development"],
-        [link("indicators.json", page, c.INDICATORS_JSON),
-         "De definities van alle indicatoren, met elk veld van hun YAML-bestand"],
+        [
+            link("results.csv", page, c.RESULTS_CSV),
+            "Elke waarde: indicator, region, reference_region, period, value, reference_value, "
+            "deviation (p), status (leeg = cijfer, . = niet beschikbaar, x = geheim), denominator",
+        ],
+        [
+            link("changes.csv", page, c.CHANGES_CSV),
+            "Per indicator en gebied: baseline_period, latest_period, deviation_baseline, "
+            "deviation_latest, gap_change (verandering van |p| in %), gap_note, development",
+        ],
+        [
+            link("indicators.json", page, c.INDICATORS_JSON),
+            "De definities van alle indicatoren, met elk veld van hun YAML-bestand",
+        ],
     ]
     note = (
         "\n\nAlle cijfers in deze bestanden zijn **synthetisch**; elke rij draagt het label "
-        "`data = synthetic`.\n" if site.monitor.synthetic else "\n"
+        "`data = synthetic`.\n"
+        if site.monitor.synthetic
+        else "\n"
     )
     body = (
         "De bestanden achter elke figuur en tabel van deze site. Getallen staan in de "
         "bestanden met een decimale punt, zonder afronding.\n\n"
-        + table(["Bestand", "Inhoud"], rows) + note
+        + table(["Bestand", "Inhoud"], rows)
+        + note
     )
     return Page(page, "Downloads", c.page_markdown(site, page, "Downloads", body))
 

@@ -21,7 +21,7 @@ from wijkmonitor.website.texts import (
 )
 
 
-def _change_rows(site: SiteData, region: str, indicators: list[Indicator]) -> list[tuple]:
+def change_rows(site: SiteData, region: str, indicators: list[Indicator]) -> list[tuple]:
     """(indicator, change row) for the indicators with a change row for this region."""
     rows = site.changes_by_region.get(region)
     if rows is None:
@@ -69,7 +69,7 @@ def chart_rows(pairs: list[tuple]) -> list[dict]:
 
 def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     indicators = site.indicators_of_theme(theme.id)
-    pairs = _change_rows(site, total, indicators)
+    pairs = change_rows(site, total, indicators)
     name = site.region_name(total)
     reference = site.region_name(site.reference_of(total))
     if not pairs:
@@ -89,19 +89,25 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     rows = [
         [
             c.indicator_link(page, ind),
-            f'{c.p_cell(r["deviation_baseline"], "", ind)} ({int(r["baseline_period"])})',
-            f'{c.p_cell(r["deviation_latest"], "", ind)} ({int(r["latest_period"])})',
+            f"{c.p_cell(r['deviation_baseline'], '', ind)} ({int(r['baseline_period'])})",
+            f"{c.p_cell(r['deviation_latest'], '', ind)} ({int(r['latest_period'])})",
             _gap_text(r),
             c.development_cell(r["development"]),
         ]
         for ind, r in pairs
     ]
-    headers = ["Indicator", "p nulmeting (jaar)", "p laatste meting (jaar)",
-               "Verandering afstand", "Ontwikkeling"]
+    headers = [
+        "Indicator",
+        "p nulmeting (jaar)",
+        "p laatste meting (jaar)",
+        "Verandering afstand",
+        "Ontwikkeling",
+    ]
     sentences = "\n".join(
         f"- **{esc(ind.title)}**: "
-        + gap_sentence(c.gap_of(r), DIRECTION_SIGN[ind.direction], name, reference,
-                       c.p_decimals(ind))
+        + gap_sentence(
+            c.gap_of(r), DIRECTION_SIGN[ind.direction], name, reference, c.p_decimals(ind)
+        )
         for ind, r in pairs
     )
     return (
@@ -120,8 +126,9 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
 
 def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
     indicators = [
-        i for i in site.indicators_of_theme(theme.id) if i.direction != "neutral"
-        and i.id in site.changes_by_indicator
+        i
+        for i in site.indicators_of_theme(theme.id)
+        if i.direction != "neutral" and i.id in site.changes_by_indicator
     ]
     if not site.focus_areas or not indicators:
         return ""
@@ -144,8 +151,10 @@ def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
         DEVELOPMENT_LABELS[k] for k in DEVELOPMENT_ORDER if k != "not_applicable"
     ]
     area_rows = [
-        [link(site.region_name(a), page, c.area_page(a)),
-         esc(site.region_name(site.gemeente_of(a)))]
+        [
+            link(site.region_name(a), page, c.area_page(a)),
+            esc(site.region_name(site.gemeente_of(a))),
+        ]
         + [c.development_cell(matrix[ind.id].get(a)) for ind in indicators]
         for a in site.focus_areas
     ]

@@ -70,10 +70,7 @@ def _main_totals(monitor: Monitor, focus_areas: list[str], totals: list[str]) ->
     if focus_areas and totals:
         wanted = set(membership.loc[membership["region"].isin(focus_areas), "base"])
         bases = membership[membership["region"].isin(totals)].groupby("region")["base"]
-        covering = [
-            (len(members), str(code)) for code, members in bases
-            if wanted <= set(members)
-        ]
+        covering = [(len(members), str(code)) for code, members in bases if wanted <= set(members)]
         if covering:
             return [min(covering)[1]]
     return totals
@@ -98,8 +95,8 @@ def site_data(results: Results) -> SiteData:
     focus_areas = _sorted_codes(regions, level == "focus_area")
     gemeenten = _sorted_codes(regions, level == "gemeente")
     focus_totals = _sorted_codes(regions, level == "focus_total")
-    shown = set(focus_areas) | set(gemeenten) | set(focus_totals) | set(
-        regions.index[level == "group"]
+    shown = (
+        set(focus_areas) | set(gemeenten) | set(focus_totals) | set(regions.index[level == "group"])
     )
     values = results.values[results.values["region"].astype(str).isin(shown)]
     values = _with_reference_status(values)
@@ -127,6 +124,7 @@ def site_data(results: Results) -> SiteData:
         changes_by_region={str(k): g for k, g in changes.groupby("region", sort=False)},
         changes_by_indicator={str(k): g for k, g in changes.groupby("indicator", sort=False)},
         periods=sorted(int(p) for p in values["period"].unique()),
-        cell_counts={str(k): int(v) for k, v in
-                     results.values["status"].astype(str).value_counts().items()},
+        cell_counts={
+            str(k): int(v) for k, v in results.values["status"].astype(str).value_counts().items()
+        },
     )

@@ -84,9 +84,7 @@ def gap_sentence(gap: GapChange, sign: float, area: str, reference: str, decimal
     b, latest = gap.baseline, gap.latest
     ref = reference_phrase(reference)
     if math.isnan(gap.p_baseline) or math.isnan(gap.p_latest):
-        return (
-            f"Geen uitspraak mogelijk: voor {b} of {latest} is er geen (publiceerbaar) cijfer."
-        )
+        return f"Geen uitspraak mogelijk: voor {b} of {latest} is er geen (publiceerbaar) cijfer."
     trail = f" (p van {_p(gap.p_baseline, decimals)} in {b} naar {_p(gap.p_latest, decimals)} in {latest})."
     if gap.gap_note == "baseline_zero":
         return f"In {b} was er geen verschil met {ref}" + trail
@@ -115,7 +113,7 @@ def gap_sentence(gap: GapChange, sign: float, area: str, reference: str, decimal
 
 
 def count_sentence(counts: dict[str, int]) -> str:
-    """"in 22 wijken gunstig, in 12 ongunstig, in 6 geen verandering" (classes with counts > 0)."""
+    """ "in 22 wijken gunstig, in 12 ongunstig, in 6 geen verandering" (classes with counts > 0)."""
     parts = []
     for key in DEVELOPMENT_ORDER:
         n = counts.get(key, 0)

@@ -1,0 +1,46 @@
+"""One build of the demo site per test session, shared by the page and browser tests.
+
+The repo root monitor is used when it loads; otherwise the 2012 example (which has no
+focus areas or gemeenten, so tests of those page types skip).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from wijkmonitor.core.monitor import Monitor, load_monitor
+from wijkmonitor.core.problems import ProblemsError
+from wijkmonitor.website.build import BuildSummary, build_site
+
+from tests.conftest import EXAMPLE_2012, ROOT
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    monitor_dir: Path
+    site: Path
+    summary: BuildSummary
+    monitor: Monitor
+
+
+_built: list[BuiltSite] = []
+
+
+def demo_monitor_dir() -> Path:
+    try:
+        load_monitor(ROOT)
+    except ProblemsError:
+        return EXAMPLE_2012
+    return ROOT
+
+
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """Build the demo site once; later calls in the session get the same build."""
+    if not _built:
+        monitor_dir = demo_monitor_dir()
+        site = tmp_path_factory.mktemp("demo") / "site"
+        summary = build_site(monitor_dir, site)
+        _built.append(BuiltSite(monitor_dir, site, summary, load_monitor(monitor_dir)))
+    return _built[0]

@@ -1,0 +1,101 @@
+"""/begrippen/: the terms, formulas, classes and symbols the site uses, and the
+measurement moment of every indicator — filled in from this monitor's settings."""
+
+from __future__ import annotations
+
+from wijkmonitor.core.pluginmanager import comparison_kinds
+from wijkmonitor.website import common as c
+from wijkmonitor.website.markup import Page, esc, table
+from wijkmonitor.website.numbers import fmt_number
+from wijkmonitor.website.page_indicator import comparison_text
+from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.texts import DEVELOPMENT_EXPLAINED, DEVELOPMENT_LABELS, MEASUREMENT_LABELS
+
+GLOSSARY = "begrippen/index.md"
+
+TERMS = [
+    (
+        "Aandachtswijk",
+        "Een wijk die de monitor volgt; vaak samengesteld uit postcodegebieden. "
+        "Cijfers van een samengesteld gebied zijn berekend uit opgetelde aantallen, nooit als "
+        "gemiddelde van percentages.",
+    ),
+    (
+        "Referentiegebied",
+        "Het gebied waarmee een wijk wordt vergeleken, meestal de eigen "
+        "gemeente (het stedelijk gemiddelde, inclusief de wijk zelf).",
+    ),
+    ("Nulmeting", "Het jaar waartegen de ontwikkeling wordt afgezet."),
+    ("Laatste meting", "Het laatste jaar met cijfers voor de indicator."),
+    (
+        "Afwijking p",
+        "Hoe ver een gebied van zijn referentiegebied afligt; p = 0 is gelijk. "
+        "Het teken zegt hoger of lager, de richting van de indicator zegt gunstig of ongunstig.",
+    ),
+    (
+        "Afstand",
+        "De grootte van de afwijking, |p|. De verandering van de afstand sinds de "
+        "nulmeting is (|p laatste| − |p nulmeting|) / |p nulmeting| × 100: negatief betekent dat "
+        "de afstand kleiner werd. Wisselt p van teken, dan heeft het gebied zijn referentiegebied "
+        "ingehaald (of is het achter geraakt) en zegt een percentage niets.",
+    ),
+]
+
+
+def glossary_page(site: SiteData) -> Page:
+    page = GLOSSARY
+    threshold = fmt_number(site.monitor.settings.no_change_threshold, 1)
+    terms = table(["Begrip", "Betekenis"], [[f"**{t}**", esc(d)] for t, d in TERMS])
+    used = sorted({i.comparison_kind for i in site.indicators.values()})
+    kinds = comparison_kinds()
+    examples = []
+    for kind in used:
+        sample = next(i for i in site.indicators.values() if i.comparison_kind == kind)
+        formula, example = comparison_text(sample) if kind in kinds else (kind, "")
+        examples.append([f"`{esc(kind)}`", esc(formula), esc(example)])
+    classes = table(
+        ["Ontwikkeling", "Betekenis"],
+        [[c.development_cell(k), esc(v)] for k, v in DEVELOPMENT_EXPLAINED.items()],
+    )
+    moments = table(
+        ["Indicator", "Meetmoment", "Datum"],
+        [
+            [
+                c.indicator_link(page, i),
+                esc(MEASUREMENT_LABELS.get(i.measurement_moment.kind, i.measurement_moment.kind)),
+                esc(i.measurement_moment.date) or ".",
+            ]
+            for i in site.indicators.values()
+        ],
+    )
+    body = (
+        "## Begrippen\n\n"
+        + terms
+        + "\n\n## Berekening van p\n\n"
+        + table(["Vergelijking", "Formule", "Voorbeeld"], examples)
+        + "\n\n## Ontwikkeling sinds de nulmeting\n\n"
+        f"Per wijk en indicator één van deze klassen. Een verandering van p kleiner dan "
+        f"{threshold} punt telt als ‘{DEVELOPMENT_LABELS['no_change']}’ (instelling "
+        "`no_change_threshold` in monitor.yml).\n\n"
+        + classes
+        + "\n\n## Tekens in tabellen\n\n"
+        + table(
+            ["Teken", "Betekenis"],
+            [
+                ["**.**", "geen cijfer beschikbaar (bijvoorbeeld niet gemeten in dat jaar)"],
+                [
+                    "**x**",
+                    "geheim: gebaseerd op te weinig personen, leerlingen of verkopen, of "
+                    "verborgen omdat het anders uit andere cijfers terug te rekenen is",
+                ],
+                [
+                    "**−** en **+**",
+                    "teken van een afwijking; decimalen met een komma, duizendtallen met een punt",
+                ],
+            ],
+        )
+        + "\n\n## Meetmomenten\n\n"
+        + moments
+        + "\n"
+    )
+    return Page(page, "Begrippen", c.page_markdown(site, page, "Begrippen", body, figures=False))
