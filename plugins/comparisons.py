@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+
 from wijkmonitor.core.hookspecs import hookimpl
 from wijkmonitor.core.kinds import ComparisonKind
 

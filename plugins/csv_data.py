@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
 from wijkmonitor.core.hookspecs import hookimpl
 from wijkmonitor.core.problems import ProblemsError
 from wijkmonitor.core.tidy import read_tidy_csv

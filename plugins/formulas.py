@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+
 from wijkmonitor.core.hookspecs import hookimpl
 from wijkmonitor.core.kinds import FormulaKind
 
