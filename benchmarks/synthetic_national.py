@@ -35,41 +35,45 @@ min_denominator: 20
 """
 
 
+def _children(rng: np.random.Generator, n_parents: int, n_children: int) -> np.ndarray:
+    """Parent position of each child, sorted; every parent gets one when there are enough."""
+    parent = rng.integers(0, n_parents, n_children)
+    if n_children >= n_parents:
+        parent[:n_parents] = np.arange(n_parents)
+    return np.sort(parent)
+
+
+def _codes(prefix: str, parent_digits: pd.Series, parent: np.ndarray, width: int) -> pd.Series:
+    """CBS-style codes: prefix + the parent's digits + a sequence number within the parent."""
+    sequence = pd.Series(parent).groupby(parent).cumcount() + 1
+    digits = parent_digits.iloc[parent].reset_index(drop=True)
+    return prefix + digits + sequence.astype(str).str.zfill(width)
+
+
 def regions(n_gemeenten: int, n_wijken: int, n_buurten: int, seed: int) -> pd.DataFrame:
     """Base regions with CBS-style codes; wijken and buurten spread over their parents."""
     rng = np.random.default_rng(seed)
-    gm = np.arange(1, n_gemeenten + 1)
-    gm_codes = np.char.add("GM", np.char.zfill(gm.astype(str), 4))
-    wk_parent = np.sort(rng.integers(0, n_gemeenten, n_wijken))
-    wk_parent[:n_gemeenten] = np.arange(n_gemeenten)  # every gemeente has a wijk
-    wk_parent = np.sort(wk_parent)
-    wk_seq = pd.Series(wk_parent).groupby(wk_parent).cumcount().to_numpy() + 1
-    wk_codes = np.char.add(
-        np.char.add("WK", np.char.zfill(gm[wk_parent].astype(str), 4)),
-        np.char.zfill(wk_seq.astype(str), 2),
-    )
-    bu_parent = np.sort(rng.integers(0, n_wijken, n_buurten))
-    bu_parent[:n_wijken] = np.arange(n_wijken)
-    bu_parent = np.sort(bu_parent)
-    bu_seq = pd.Series(bu_parent).groupby(bu_parent).cumcount().to_numpy() + 1
-    bu_codes = np.char.add(
-        np.char.add("BU", np.char.replace(wk_codes[bu_parent], "WK", "")),
-        np.char.zfill((bu_seq % 100).astype(str), 2),
-    )
-    bu_codes = np.char.add(bu_codes, np.char.zfill((bu_seq // 100).astype(str), 1))
+    gm_digits = pd.Series(np.arange(1, n_gemeenten + 1)).astype(str).str.zfill(4)
+    gm_codes = "GM" + gm_digits
+    wk_parent = _children(rng, n_gemeenten, n_wijken)
+    wk_codes = _codes("WK", gm_digits, wk_parent, 2)
+    bu_parent = _children(rng, n_wijken, n_buurten)
+    bu_codes = _codes("BU", wk_codes.str[2:], bu_parent, 2)
     return pd.DataFrame(
         {
-            "code": np.concatenate([gm_codes, wk_codes, bu_codes]),
-            "name": np.concatenate(
-                [
-                    np.char.add("Gemeente ", gm.astype(str)),
-                    np.char.add("Wijk ", wk_codes),
-                    np.char.add("Buurt ", bu_codes),
-                ]
+            "code": pd.concat([gm_codes, wk_codes, bu_codes], ignore_index=True),
+            "name": pd.concat(
+                ["Gemeente " + gm_digits, "Wijk " + wk_codes, "Buurt " + bu_codes],
+                ignore_index=True,
             ),
             "level": ["gemeente"] * n_gemeenten + ["wijk"] * n_wijken + ["buurt"] * n_buurten,
-            "parent": np.concatenate(
-                [[""] * n_gemeenten, gm_codes[wk_parent], wk_codes[bu_parent]]
+            "parent": pd.concat(
+                [
+                    pd.Series([""] * n_gemeenten),
+                    gm_codes.iloc[wk_parent].reset_index(drop=True),
+                    wk_codes.iloc[bu_parent].reset_index(drop=True),
+                ],
+                ignore_index=True,
             ),
         }
     )
@@ -110,11 +114,12 @@ def write_monitor(
     base.to_csv(root / "data/regions.csv", index=False, lineterminator="\n")
 
     # Buurt counts; wijk and gemeente counts are sums, as in CBS's tables.
-    is_buurt = (base["level"] == "buurt").to_numpy()
-    buurten = base[is_buurt]
-    wijk_of = buurten["parent"].to_numpy()
-    gemeente_of = pd.Series(base["parent"].to_numpy(), index=base["code"]).reindex(wijk_of)
-    n_years = len(years)
+    # The finest level carries the counts; the levels above are their sums.
+    finest = "buurt" if n_buurten else "wijk"
+    buurten = base[(base["level"] == finest).to_numpy()]
+    parent_of = pd.Series(base["parent"].to_numpy(), index=base["code"])
+    wijk_of = buurten["parent"].to_numpy() if n_buurten else buurten["code"].to_numpy()
+    gemeente_of = parent_of.reindex(wijk_of)
     size = rng.lognormal(6.5, 1.0, len(buurten)).round() + 5
     share = rng.beta(2, 12, (n_indicators, len(buurten)))
     frames = []
@@ -126,16 +131,15 @@ def write_monitor(
             p = np.clip(share[n] * (1 - 0.01 * y), 0, 1)
             columns[f"teller_{n}"] = rng.binomial(denominators[n % n_denominators], p)
         counts = pd.DataFrame(columns, index=buurten["code"].to_numpy())
-        wijk = counts.groupby(wijk_of).sum()
         gemeente = counts.groupby(gemeente_of.to_numpy()).sum()
-        allrows = pd.concat([gemeente, wijk, counts])
+        levels = [gemeente, counts.groupby(wijk_of).sum()] + ([counts] if n_buurten else [])
+        allrows = pd.concat(levels)
         long = allrows.stack().rename("value").reset_index()
         long.columns = ["region", "variable", "value"]
         long.insert(1, "period", year)
         frames.append(long)
     data = pd.concat(frames, ignore_index=True)
     data.to_csv(root / "data/synthetic.csv", index=False, lineterminator="\n")
-    del n_years
 
     if focus_areas:
         wijken = base[base["level"] == "wijk"]["code"].to_numpy()[:focus_areas]

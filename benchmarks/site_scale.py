@@ -1,0 +1,140 @@
+"""Benchmark: `wijkmonitor build` against a bare mkdocs-material build of as many pages.
+
+Usage: python benchmarks/site_scale.py [--sizes 250 1000 2000 4000] [--indicators 10]
+
+For each size N it generates a seeded synthetic monitor with N wijken that are focus
+areas (one /wijk/ page each), N/10 gemeenten, 10 indicators and 6 years, every wijk
+compared with its gemeente. It times the whole `wijkmonitor build` (check, compute,
+pages, mkdocs) in a child process and measures that process's peak memory (RSS).
+In the same run it builds a bare mkdocs-material site with the same number of pages
+of similar size (a title, a paragraph, a small table), the same theme features and
+the search plugin, and the same navigation shape (section index pages; area pages not
+listed one by one), and prints the ratio of the two times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synthetic_national import write_monitor  # noqa: E402
+
+# Runs a command and reports its wall time and peak RSS (of it and its children).
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+seconds = time.perf_counter() - start
+if done.returncode:
+    sys.stderr.write(done.stdout + done.stderr)
+    raise SystemExit(done.returncode)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+"""
+
+BARE_PAGE = """\
+# Pagina {n}
+
+Een alinea tekst zoals op een gebiedspagina: dit gebied wordt vergeleken met het
+gemiddelde van zijn gemeente, per jaar en per indicator. Pagina {n} van {total}.
+
+| jaar | gebied | gemeente | afwijking |
+|---|---|---|---|
+| 2019 | 12,3 | 10,1 | 21,8 |
+| 2020 | 12,0 | 10,3 | 16,5 |
+| 2021 | 11,7 | 10,2 | 14,7 |
+"""
+
+
+def measure(command: list[str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def bare_site(root: Path, n_pages: int) -> Path:
+    """A plain mkdocs-material site of ``n_pages`` pages with our theme features."""
+    docs = root / "docs"
+    (docs / "gebied").mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n\nEen kale site ter vergelijking.\n")
+    (docs / "gebied/index.md").write_text("# Gebieden\n\nAlle gebieden.\n")
+    for n in range(n_pages - 2):
+        (docs / f"gebied/p{n:05d}.md").write_text(BARE_PAGE.format(n=n, total=n_pages))
+    site = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config = {
+        "site_name": "Kale site",
+        "theme": site["theme"],
+        "plugins": site["plugins"],
+        "markdown_extensions": site["markdown_extensions"],
+        "use_directory_urls": True,
+        "nav": [{"Home": "index.md"}, {"Gebieden": "gebied/index.md"}],
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    return root
+
+
+def count_pages(site_dir: Path) -> int:
+    return sum(1 for p in site_dir.rglob("index.html") if "assets" not in p.parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000, 2000, 4000])
+    parser.add_argument("--indicators", type=int, default=10)
+    parser.add_argument("--years", type=int, default=6)
+    args = parser.parse_args()
+    wijkmonitor = str(Path(sys.executable).with_name("wijkmonitor"))
+    mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="wijkmonitor-bench-site-") as tmp:
+        for size in args.sizes:
+            monitor = write_monitor(
+                Path(tmp) / f"monitor-{size}",
+                n_gemeenten=max(1, size // 10),
+                n_wijken=size,
+                n_buurten=0,
+                n_indicators=args.indicators,
+                years=range(2019 - args.years + 1, 2020),
+                focus_areas=size,
+            )
+            site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+            site_config.pop("nav", None)  # the default monitor's hand-written pages
+            (monitor / "mkdocs.yml").write_text(yaml.safe_dump(site_config))
+            site_dir = Path(tmp) / f"site-{size}"
+            ours = measure([wijkmonitor, "build", str(monitor), "--site-dir", str(site_dir)])
+            pages = count_pages(site_dir)
+            bare = bare_site(Path(tmp) / f"bare-{size}", pages)
+            theirs = measure([mkdocs, "build", "-q", "-f", str(bare / "mkdocs.yml")])
+            rows.append((size, pages, ours, theirs))
+            print(
+                f"{size:>6} areas {pages:>6} pages  wijkmonitor {ours['seconds']:7.1f} s "
+                f"{1000 * ours['seconds'] / pages:6.1f} ms/page  peak {ours['peak_mb']:6.0f} MB  "
+                f"bare {theirs['seconds']:6.1f} s  ratio {ours['seconds'] / theirs['seconds']:.2f}",
+                flush=True,
+            )
+            shutil.rmtree(site_dir)
+    print()
+    print("| area pages | pages | build (s) | ms/page | bare mkdocs (s) | ratio | peak RSS (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for size, pages, ours, theirs in rows:
+        print(
+            f"| {size:,} | {pages:,} | {ours['seconds']:.1f} | "
+            f"{1000 * ours['seconds'] / pages:.1f} | {theirs['seconds']:.1f} | "
+            f"{ours['seconds'] / theirs['seconds']:.2f} | {ours['peak_mb']:,.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
