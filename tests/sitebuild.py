@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import EXAMPLE_2012, ROOT
 from wijkmonitor.core.monitor import Monitor, load_monitor
 from wijkmonitor.core.problems import ProblemsError
 from wijkmonitor.website.build import BuildSummary, build_site
-
-from tests.conftest import EXAMPLE_2012, ROOT
 
 
 @dataclass(frozen=True)

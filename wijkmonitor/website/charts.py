@@ -68,10 +68,9 @@ def theme_template() -> Spec:
             ),
             x=alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
             color=POSITION_COLOR,
+            # Explained in the subtitle: a legend of grey and black swatches would mislead.
             opacity=alt.Opacity(
-                "meting:N",
-                scale=alt.Scale(domain=MEETING_DOMAIN, range=[0.45, 1.0]),
-                title="Meting",
+                "meting:N", scale=alt.Scale(domain=MEETING_DOMAIN, range=[0.45, 1.0]), legend=None
             ),
             tooltip=[*TOOLTIP, alt.Tooltip("jaar:N", title="jaar")],
         )

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website.markup import admonition, link, rel, span
 from wijkmonitor.website.numbers import fmt_cell
-from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.sitedata import ChangeRow, SiteData
 from wijkmonitor.website.texts import DEVELOPMENT_LABELS, GapChange
 
 HOME = "index.md"
@@ -19,6 +17,7 @@ GEMEENTEN = "gemeente/index.md"
 INDICATORS = "indicator/index.md"
 DEFINITIONS = "definities/index.md"
 DOWNLOADS = "downloads/index.md"
+GLOSSARY = "begrippen/index.md"
 RESULTS_CSV = "downloads/results.csv"
 CHANGES_CSV = "downloads/changes.csv"
 INDICATORS_JSON = "downloads/indicators.json"
@@ -108,14 +107,14 @@ def p_cell(value: float, status: str, indicator: Indicator) -> str:
     )
 
 
-def gap_of(row: pd.Series) -> GapChange:
+def gap_of(row: ChangeRow) -> GapChange:
     return GapChange(
-        baseline=int(row["baseline_period"]),
-        latest=int(row["latest_period"]),
-        p_baseline=float(row["deviation_baseline"]),
-        p_latest=float(row["deviation_latest"]),
-        gap_change=float(row["gap_change"]),
-        gap_note=str(row["gap_note"]) if isinstance(row["gap_note"], str) else "",
+        baseline=int(row.baseline_period),
+        latest=int(row.latest_period),
+        p_baseline=float(row.deviation_baseline),
+        p_latest=float(row.deviation_latest),
+        gap_change=float(row.gap_change),
+        gap_note=row.gap_note if isinstance(row.gap_note, str) else "",
     )
 
 

@@ -18,7 +18,7 @@ from wijkmonitor.website import common as c
 from wijkmonitor.website.markup import Page
 from wijkmonitor.website.page_area import area_page
 from wijkmonitor.website.page_gemeente import gemeente_page
-from wijkmonitor.website.page_glossary import GLOSSARY, glossary_page
+from wijkmonitor.website.page_glossary import glossary_page
 from wijkmonitor.website.page_indicator import indicator_page
 from wijkmonitor.website.page_overview import (
     areas_index,
@@ -58,7 +58,7 @@ def navigation(site: SiteData) -> Nav:
         {"Gemeenten": c.GEMEENTEN},
         {"Indicatoren": c.INDICATORS},
         {"Definities": c.DEFINITIONS},
-        {"Begrippen": GLOSSARY},
+        {"Begrippen": c.GLOSSARY},
         {"Downloads": c.DOWNLOADS},
     ]
 

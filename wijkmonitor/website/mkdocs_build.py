@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,13 +19,13 @@ from typing import Any
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.base import load_config
 from mkdocs.exceptions import Abort, MkDocsException
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import yaml_load
 
 from wijkmonitor.website.assets import STATIC
 
 ASSET_DIR = "assets/wijkmonitor"
-REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
+REQUIRED_EXTENSIONS = ("admonition", "attr_list", "tables", "toc")
 # Builds are reproducible: mkdocs dates the sitemap's gzip header from this.
 SOURCE_DATE_EPOCH = "0"
 
@@ -112,6 +113,46 @@ class _SitePlugin(BasePlugin):
         return output
 
 
+# Pages of figures: the search index gets their headings and text, not every table
+# cell and chart spec (which would make the index grow with every area x indicator x year).
+FIGURE_SECTIONS = ("thema/", "wijk/", "gemeente/", "indicator/")
+_FIGURES_AND_TABLES = re.compile(r"<figure\b.*?</figure>|<table\b.*?</table>", re.DOTALL)
+
+
+def search_text(path: str, content: str) -> str:
+    """What the search index sees of a page's HTML."""
+    if path.startswith(FIGURE_SECTIONS):
+        return _FIGURES_AND_TABLES.sub("", content)
+    return content
+
+
+class _SearchBefore(BasePlugin):
+    """Runs before the search plugin: hands it the page without tables and charts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.full: dict[str, str] = {}
+
+    @event_priority(100)
+    def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
+        self.full[page.file.src_uri] = page.content
+        page.content = search_text(page.file.src_uri, page.content)
+        return context
+
+
+class _SearchAfter(BasePlugin):
+    """Runs after the search plugin: puts the whole page back for rendering."""
+
+    def __init__(self, before: _SearchBefore) -> None:
+        super().__init__()
+        self.before = before
+
+    @event_priority(-100)
+    def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
+        page.content = self.before.full.pop(page.file.src_uri)
+        return context
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -143,6 +184,9 @@ def run_build(
         with _reproducible():
             cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
             cfg.plugins["wijkmonitor"] = _SitePlugin(on_page)
+            before = _SearchBefore()
+            cfg.plugins["wijkmonitor-search-before"] = before
+            cfg.plugins["wijkmonitor-search-after"] = _SearchAfter(before)
             mkdocs_build(cfg)
     except (Abort, MkDocsException) as exc:
         detail = "\n".join(collect.messages) or str(exc)

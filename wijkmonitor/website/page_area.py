@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import yearly_chart
 from wijkmonitor.website.markup import Page, esc, figure, link, table
-from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
 from wijkmonitor.website.texts import DIRECTION_SIGN, count_sentence, gap_sentence, position
 
 
-def yearly_rows(rows: pd.DataFrame, indicator: Indicator) -> list[dict]:
+def yearly_rows(rows: list[YearRow], indicator: Indicator) -> list[dict]:
     """Chart data: p per year, skipping years without a figure."""
     sign = DIRECTION_SIGN[indicator.direction]
-    shown = rows[rows["deviation"].notna()]
     return [
         {
-            "label": str(int(period)),
-            "order": int(period),
-            "p": round(float(p), 4),
-            "positie": position(float(p), sign),
-            "tekst": c.p_cell(float(p), "", indicator),
+            "label": str(r.period),
+            "order": r.period,
+            "p": round(float(r.deviation), 4),
+            "positie": position(float(r.deviation), sign),
+            "tekst": c.p_cell(float(r.deviation), "", indicator),
         }
-        for period, p in zip(shown["period"], shown["deviation"], strict=True)
+        for r in rows
+        if not c.is_missing(r.deviation)
     ]
 
 
-def _year_table(rows: pd.DataFrame, indicator: Indicator, name: str, reference: str) -> str:
+def _year_table(rows: list[YearRow], indicator: Indicator, name: str, reference: str) -> str:
     d = indicator.decimals
     body = [
         [
@@ -37,7 +35,7 @@ def _year_table(rows: pd.DataFrame, indicator: Indicator, name: str, reference: 
             c.value_cell(r.value, r.status, d),
             c.value_cell(r.reference_value, r.reference_status, d),
         ]
-        for r in rows.itertuples(index=False)
+        for r in rows
     ]
     return table(["Jaar", "p", esc(name), esc(reference)], body, "lrrr")
 
@@ -47,12 +45,11 @@ def _indicator_section(
     page: str,
     code: str,
     indicator: Indicator,
-    rows: pd.DataFrame,
-    change: pd.Series | None,
+    rows: list[YearRow],
+    change: ChangeRow | None,
 ) -> str:
     name = site.region_name(code)
     reference = site.region_name(site.reference_of(code))
-    rows = rows.sort_values("period")
     chart_data = yearly_rows(rows, indicator)
     figures = "; ".join(f"{r['label']} {r['tekst']}" for r in chart_data) or "geen cijfers"
     description = f"{indicator.title}, {name} tegenover {reference}, p per jaar: {figures}."
@@ -72,7 +69,7 @@ def _indicator_section(
             c.p_decimals(indicator),
         )
         parts.append(
-            f"Ontwikkeling sinds de nulmeting: {c.development_cell(change['development'])}. "
+            f"Ontwikkeling sinds de nulmeting: {c.development_cell(change.development)}. "
             f"{sentence}\n"
         )
     parts.append(
@@ -82,21 +79,21 @@ def _indicator_section(
     return "\n".join(parts)
 
 
-def _overview(site: SiteData, page: str, changes: dict[str, pd.Series]) -> str:
+def _overview(site: SiteData, page: str, changes: dict[str, ChangeRow]) -> str:
     rows, counts = [], {}
     for theme in site.monitor.themes.values():
         for ind in site.indicators_of_theme(theme.id):
             ch = changes.get(ind.id)
             if ch is None:
                 continue
-            counts[ch["development"]] = counts.get(ch["development"], 0) + 1
+            counts[ch.development] = counts.get(ch.development, 0) + 1
             rows.append(
                 [
                     esc(theme.title),
                     c.indicator_link(page, ind),
-                    c.p_cell(ch["deviation_baseline"], "", ind),
-                    c.p_cell(ch["deviation_latest"], "", ind),
-                    c.development_cell(ch["development"]),
+                    c.p_cell(ch.deviation_baseline, "", ind),
+                    c.p_cell(ch.deviation_latest, "", ind),
+                    c.development_cell(ch.development),
                 ]
             )
     if not rows:
@@ -124,12 +121,8 @@ def area_page(site: SiteData, code: str) -> Page:
     name = site.region_name(code)
     gemeente = site.gemeente_of(code)
     reference = site.reference_of(code)
-    values = site.values_by_region.get(code, site.values.iloc[:0])
-    by_indicator = {str(k): g for k, g in values.groupby("indicator", sort=False)}
-    change_rows = site.changes_by_region.get(code)
-    changes = (
-        {} if change_rows is None else {str(r["indicator"]): r for _, r in change_rows.iterrows()}
-    )
+    by_indicator = site.series.get(code, {})
+    changes = site.change.get(code, {})
     intro = []
     if gemeente:
         where = link(site.region_name(gemeente), page, c.gemeente_page(gemeente))

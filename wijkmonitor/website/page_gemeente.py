@@ -2,43 +2,31 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import theme_chart
 from wijkmonitor.website.markup import Page, esc, figure, link, table
 from wijkmonitor.website.page_theme import change_rows, chart_rows
-from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
 
 
-def _latest_values(site: SiteData, code: str) -> dict[str, tuple[int, float, str]]:
-    """Per indicator: the latest period with a row, its value and status."""
-    rows = site.values_by_region.get(code)
-    if rows is None or rows.empty:
-        return {}
-    with_figure = rows[rows["value"].notna()]
-    last = with_figure.sort_values("period").groupby("indicator", sort=False).tail(1)
-    return {
-        str(i): (int(p), float(v), str(s))
-        for i, p, v, s in zip(
-            last["indicator"], last["period"], last["value"], last["status"], strict=True
-        )
-    }
+def _latest_values(site: SiteData, code: str) -> dict[str, YearRow]:
+    """Per indicator: the latest period with a figure."""
+    latest = {}
+    for ind, years in site.series.get(code, {}).items():
+        with_figure = [y for y in years if not c.is_missing(y.value)]
+        if with_figure:
+            latest[ind] = with_figure[-1]
+    return latest
 
 
-def _changes(site: SiteData, code: str) -> dict[str, pd.Series]:
-    rows = site.changes_by_region.get(code)
-    return {} if rows is None else {str(r["indicator"]): r for _, r in rows.iterrows()}
-
-
-def _position_cell(change: pd.Series | None, indicator: Indicator) -> str:
+def _position_cell(change: ChangeRow | None, indicator: Indicator) -> str:
     if change is None:
         return "."
-    p = c.p_cell(change["deviation_latest"], "", indicator)
+    p = c.p_cell(change.deviation_latest, "", indicator)
     if indicator.direction == "neutral":
         return p
-    return f"{p} {c.development_cell(change['development'])}"
+    return f"{p} {c.development_cell(change.development)}"
 
 
 def _theme_figure(site: SiteData, subject: str, theme_title: str, inds: list[Indicator]) -> str:
@@ -49,8 +37,8 @@ def _theme_figure(site: SiteData, subject: str, theme_title: str, inds: list[Ind
     name = site.region_name(subject)
     reference = site.region_name(site.reference_of(subject))
     description = f"{theme_title}, {name} tegenover {reference}: " + "; ".join(
-        f"{ind.title}: p {int(r['baseline_period'])} {c.p_cell(r['deviation_baseline'], '', ind)}"
-        f", {int(r['latest_period'])} {c.p_cell(r['deviation_latest'], '', ind)}"
+        f"{ind.title}: p {int(r.baseline_period)} {c.p_cell(r.deviation_baseline, '', ind)}"
+        f", {int(r.latest_period)} {c.p_cell(r.deviation_latest, '', ind)}"
         for ind, r in pairs
     )
     spec = theme_chart(
@@ -71,7 +59,7 @@ def gemeente_page(site: SiteData, code: str) -> Page:
     own = _latest_values(site, code)
     # The chart shows the focus areas together: their total, or the only focus area.
     subject = totals[0] if totals else (areas[0] if len(areas) == 1 else None)
-    changes = {a: _changes(site, a) for a in columns}
+    changes = {a: site.change.get(a, {}) for a in columns}
     parts = []
     if areas:
         links = ", ".join(link(site.region_name(a), page, c.area_page(a)) for a in areas)
@@ -93,10 +81,12 @@ def gemeente_page(site: SiteData, code: str) -> Page:
             continue
         rows = []
         for ind in inds:
-            year, value, status = own.get(ind.id, (None, float("nan"), "."))
-            cell = c.value_cell(value, status, ind.decimals)
-            if year is not None:
-                cell = f"{cell} ({year})"
+            latest = own.get(ind.id)
+            cell = (
+                f"{c.value_cell(latest.value, latest.status, ind.decimals)} ({latest.period})"
+                if latest
+                else "."
+            )
             rows.append(
                 [c.indicator_link(page, ind), cell]
                 + [_position_cell(changes[a].get(ind.id), ind) for a in columns]

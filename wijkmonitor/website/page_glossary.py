@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from wijkmonitor.core.pluginmanager import comparison_kinds
 from wijkmonitor.website import common as c
-from wijkmonitor.website.markup import Page, esc, table
+from wijkmonitor.website.markup import Page, code, esc, strong, table
 from wijkmonitor.website.numbers import fmt_number
 from wijkmonitor.website.page_indicator import comparison_text
 from wijkmonitor.website.sitedata import SiteData
 from wijkmonitor.website.texts import DEVELOPMENT_EXPLAINED, DEVELOPMENT_LABELS, MEASUREMENT_LABELS
-
-GLOSSARY = "begrippen/index.md"
 
 TERMS = [
     (
@@ -43,16 +41,16 @@ TERMS = [
 
 
 def glossary_page(site: SiteData) -> Page:
-    page = GLOSSARY
+    page = c.GLOSSARY
     threshold = fmt_number(site.monitor.settings.no_change_threshold, 1)
-    terms = table(["Begrip", "Betekenis"], [[f"**{t}**", esc(d)] for t, d in TERMS])
+    terms = table(["Begrip", "Betekenis"], [[strong(esc(t)), esc(d)] for t, d in TERMS])
     used = sorted({i.comparison_kind for i in site.indicators.values()})
     kinds = comparison_kinds()
     examples = []
     for kind in used:
         sample = next(i for i in site.indicators.values() if i.comparison_kind == kind)
         formula, example = comparison_text(sample) if kind in kinds else (kind, "")
-        examples.append([f"`{esc(kind)}`", esc(formula), esc(example)])
+        examples.append([code(kind), esc(formula), esc(example)])
     classes = table(
         ["Ontwikkeling", "Betekenis"],
         [[c.development_cell(k), esc(v)] for k, v in DEVELOPMENT_EXPLAINED.items()],
@@ -76,20 +74,21 @@ def glossary_page(site: SiteData) -> Page:
         + "\n\n## Ontwikkeling sinds de nulmeting\n\n"
         f"Per wijk en indicator één van deze klassen. Een verandering van p kleiner dan "
         f"{threshold} punt telt als ‘{DEVELOPMENT_LABELS['no_change']}’ (instelling "
-        "`no_change_threshold` in monitor.yml).\n\n"
+        "<code>no_change_threshold</code> in monitor.yml; een indicator kan een eigen drempel "
+        "hebben, zie de indicatorpagina).\n\n"
         + classes
         + "\n\n## Tekens in tabellen\n\n"
         + table(
             ["Teken", "Betekenis"],
             [
-                ["**.**", "geen cijfer beschikbaar (bijvoorbeeld niet gemeten in dat jaar)"],
+                [strong("."), "geen cijfer beschikbaar (bijvoorbeeld niet gemeten in dat jaar)"],
                 [
-                    "**x**",
+                    strong("x"),
                     "geheim: gebaseerd op te weinig personen, leerlingen of verkopen, of "
                     "verborgen omdat het anders uit andere cijfers terug te rekenen is",
                 ],
                 [
-                    "**−** en **+**",
+                    f"{strong('−')} en {strong('+')}",
                     "teken van een afwijking; decimalen met een komma, duizendtallen met een punt",
                 ],
             ],

@@ -9,7 +9,7 @@ from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import areas_chart
-from wijkmonitor.website.markup import Page, admonition, esc, figure, link, table
+from wijkmonitor.website.markup import Page, admonition, esc, figure, link, strong, table
 from wijkmonitor.website.numbers import fmt_number
 from wijkmonitor.website.sitedata import SiteData
 from wijkmonitor.website.texts import (
@@ -63,6 +63,15 @@ def _periods(site: SiteData, indicator: Indicator) -> list[int]:
     return sorted(int(p) for p in rows["period"].unique())
 
 
+def _threshold(site: SiteData, indicator: Indicator) -> str:
+    own = getattr(indicator, "no_change_threshold", None)
+    value = own if own is not None else site.monitor.settings.no_change_threshold
+    points = "punt" if value == 1 else "punten"
+    unit = points if c.p_unit(indicator) == "%" else f"{points} ({indicator.unit})"
+    source = "" if own is not None else " (instelling van de monitor)"
+    return f"{fmt_number(value, 2).rstrip('0').rstrip(',')} {unit} van p{source}"
+
+
 def metadata_rows(site: SiteData, page: str, indicator: Indicator) -> list[list[str]]:
     theme = site.monitor.themes[indicator.theme]
     moment = indicator.measurement_moment
@@ -80,6 +89,7 @@ def metadata_rows(site: SiteData, page: str, indicator: Indicator) -> list[list[
         ["Perioden", ", ".join(str(p) for p in periods) or "."],
         ["Nulmeting", str(indicator.baseline_period or (periods[0] if periods else "."))],
         ["Decimalen", str(indicator.decimals)],
+        ["Drempel ‘geen verandering’", _threshold(site, indicator)],
         [
             "Minimale noemer voor publicatie",
             fmt_number(indicator.min_denominator, 0) if indicator.min_denominator else "geen",
@@ -209,7 +219,7 @@ def _theme_table(site: SiteData, page: str, indicator: Indicator, areas: list[st
                 row.append(".")
         rows.append(row)
     headers = ["Gebied"] + [
-        f"**{esc(i.title)}**" if i.id == indicator.id else esc(i.title) for i in inds
+        strong(esc(i.title)) if i.id == indicator.id else esc(i.title) for i in inds
     ]
     return (
         "Waarden in de laatste meting, alle indicatoren van het thema naast elkaar:\n\n"

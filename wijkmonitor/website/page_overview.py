@@ -7,7 +7,7 @@ from typing import Any
 
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import common as c
-from wijkmonitor.website.markup import Page, esc, link, table
+from wijkmonitor.website.markup import Page, code, esc, link, strong, table
 from wijkmonitor.website.numbers import fmt_int
 from wijkmonitor.website.sitedata import SiteData
 
@@ -56,7 +56,7 @@ def home_page(site: SiteData) -> Page:
         ["Cellen zonder cijfer (.)", fmt_int(counts.get(".", 0))],
     ]
     if monitor.synthetic:
-        facts.append(["Soort gegevens", "**synthetisch** (geen echte cijfers)"])
+        facts.append(["Soort gegevens", f"{strong('synthetisch')} (geen echte cijfers)"])
     themes = "\n".join(
         f"- {link(t.title, page, c.theme_page(t.id))} "
         f"({_count(len(site.indicators_of_theme(t.id)), 'indicator', 'indicatoren')})"
@@ -64,7 +64,7 @@ def home_page(site: SiteData) -> Page:
         for t in monitor.themes.values()
     )
     parts = [esc(monitor.config.description).strip() + "\n" if monitor.config.description else ""]
-    parts.append("## Stand van de gegevens\n\n" + table(["", ""], facts, "lr") + "\n")
+    parts.append("## Stand van de gegevens\n\n" + table(["Kenmerk", "Waarde"], facts, "lr") + "\n")
     parts.append("## Thema’s\n\n" + themes + "\n")
     if site.focus_areas:
         listing = (
@@ -178,10 +178,11 @@ def definitions_page(site: SiteData, repo_url: str = "") -> Page:
             continue
         parts.append(f"## {esc(theme.title)}\n")
         for ind in inds:
-            rows = [[f"`{k}`", _field_value(v)] for k, v in indicator_fields(ind).items()]
+            rows = [[code(k), _field_value(v)] for k, v in indicator_fields(ind).items()]
             files = [link(f"{ind.id}.yml", page, c.yaml_copy(ind.id))]
             if repo_url and ind.source_file:
-                files.append(f"[in de repository]({repo_url.rstrip('/')}/{ind.source_file})")
+                url = esc(f"{repo_url.rstrip('/')}/{ind.source_file}")
+                files.append(f'<a href="{url}">in de repository</a>')
             parts.append(
                 f"### {esc(ind.title)}\n\n"
                 + table(["Veld", "Waarde"], rows)

@@ -3,14 +3,12 @@ and the development of every focus area."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from wijkmonitor.core.model import Indicator, Theme
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import theme_chart
 from wijkmonitor.website.markup import Page, esc, figure, link, table
 from wijkmonitor.website.numbers import fmt_percent_change
-from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.sitedata import ChangeRow, SiteData
 from wijkmonitor.website.texts import (
     DEVELOPMENT_LABELS,
     DEVELOPMENT_ORDER,
@@ -21,22 +19,20 @@ from wijkmonitor.website.texts import (
 )
 
 
-def change_rows(site: SiteData, region: str, indicators: list[Indicator]) -> list[tuple]:
+def change_rows(
+    site: SiteData, region: str, indicators: list[Indicator]
+) -> list[tuple[Indicator, ChangeRow]]:
     """(indicator, change row) for the indicators with a change row for this region."""
-    rows = site.changes_by_region.get(region)
-    if rows is None:
-        return []
-    by_id = {str(r["indicator"]): r for _, r in rows.iterrows()}
+    by_id = site.change.get(region, {})
     return [(ind, by_id[ind.id]) for ind in indicators if ind.id in by_id]
 
 
-def _gap_text(row: pd.Series) -> str:
-    note = row["gap_note"] if isinstance(row["gap_note"], str) else ""
-    if note == "sign_change":
+def _gap_text(row: ChangeRow) -> str:
+    if row.gap_note == "sign_change":
         return "van kant gewisseld"
-    if note == "baseline_zero" or c.is_missing(row["gap_change"]):
+    if row.gap_note == "baseline_zero" or c.is_missing(row.gap_change):
         return "."
-    change = float(row["gap_change"])
+    change = float(row.gap_change)
     if round(abs(change)) == 0:
         return "gelijk"
     return ("−" if change < 0 else "+") + fmt_percent_change(change)
@@ -48,8 +44,8 @@ def chart_rows(pairs: list[tuple]) -> list[dict]:
     for order, (ind, row) in enumerate(pairs):
         sign = DIRECTION_SIGN[ind.direction]
         for meting, period, p in (
-            ("nulmeting", row["baseline_period"], row["deviation_baseline"]),
-            ("laatste meting", row["latest_period"], row["deviation_latest"]),
+            ("nulmeting", row.baseline_period, row.deviation_baseline),
+            ("laatste meting", row.latest_period, row.deviation_latest),
         ):
             if c.is_missing(p):
                 continue
@@ -75,8 +71,8 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     if not pairs:
         return f"## {esc(name)}\n\nGeen cijfers voor dit thema.\n"
     description = f"Themadiagram {theme.title}, {name} tegenover {reference}: " + "; ".join(
-        f"{ind.title}: p {int(r['baseline_period'])} {c.p_cell(r['deviation_baseline'], '', ind)}, "
-        f"{int(r['latest_period'])} {c.p_cell(r['deviation_latest'], '', ind)}"
+        f"{ind.title}: p {int(r.baseline_period)} {c.p_cell(r.deviation_baseline, '', ind)}, "
+        f"{int(r.latest_period)} {c.p_cell(r.deviation_latest, '', ind)}"
         for ind, r in pairs
     )
     spec = theme_chart(
@@ -89,10 +85,10 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     rows = [
         [
             c.indicator_link(page, ind),
-            f"{c.p_cell(r['deviation_baseline'], '', ind)} ({int(r['baseline_period'])})",
-            f"{c.p_cell(r['deviation_latest'], '', ind)} ({int(r['latest_period'])})",
+            f"{c.p_cell(r.deviation_baseline, '', ind)} ({int(r.baseline_period)})",
+            f"{c.p_cell(r.deviation_latest, '', ind)} ({int(r.latest_period)})",
             _gap_text(r),
-            c.development_cell(r["development"]),
+            c.development_cell(r.development),
         ]
         for ind, r in pairs
     ]
@@ -124,6 +120,17 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     )
 
 
+def _areas_by_class(site: SiteData, page: str, developments: dict[str, str]) -> str:
+    """Two-column table: each development class with the areas in it (linked)."""
+    rows = []
+    for key in DEVELOPMENT_ORDER:
+        members = [a for a in site.focus_areas if developments.get(a) == key]
+        if members:
+            names = ", ".join(link(site.region_name(a), page, c.area_page(a)) for a in members)
+            rows.append([f"{c.development_cell(key)}\u00a0({len(members)})", names])
+    return table(["Ontwikkeling", "Wijken"], rows)
+
+
 def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
     indicators = [
         i
@@ -133,40 +140,29 @@ def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
     if not site.focus_areas or not indicators:
         return ""
     areas = set(site.focus_areas)
-    lines, matrix = [], {}
+    keys = [k for k in DEVELOPMENT_ORDER if k != "not_applicable"]
+    count_rows, details = [], []
     for ind in indicators:
         rows = site.changes_by_indicator[ind.id]
         rows = rows[rows["region"].isin(areas)]
         counts = rows["development"].value_counts().to_dict()
-        lines.append(f"- **{esc(ind.title)}**: {count_sentence(counts)}.")
-        matrix[ind.id] = dict(zip(rows["region"], rows["development"], strict=True))
-    count_rows = []
-    for ind in indicators:
-        counts = pd.Series(matrix[ind.id]).value_counts()
         count_rows.append(
-            [c.indicator_link(page, ind)]
-            + [str(int(counts.get(k, 0))) for k in DEVELOPMENT_ORDER if k != "not_applicable"]
+            [c.indicator_link(page, ind)] + [str(int(counts.get(k, 0))) for k in keys]
         )
-    count_headers = ["Indicator"] + [
-        DEVELOPMENT_LABELS[k] for k in DEVELOPMENT_ORDER if k != "not_applicable"
-    ]
-    area_rows = [
-        [
-            link(site.region_name(a), page, c.area_page(a)),
-            esc(site.region_name(site.gemeente_of(a))),
-        ]
-        + [c.development_cell(matrix[ind.id].get(a)) for ind in indicators]
-        for a in site.focus_areas
-    ]
+        developments = dict(zip(rows["region"], rows["development"], strict=True))
+        details.append(
+            f"### {esc(ind.title)}\n\n{count_sentence(counts).capitalize()}.\n\n"
+            + _areas_by_class(site, page, developments)
+            + "\n"
+        )
     return (
         "## Ontwikkeling per aandachtswijk\n\n"
-        f"Van de {len(site.focus_areas)} aandachtswijken ontwikkelde zich sinds de nulmeting:\n\n"
-        + "\n".join(lines)
+        f"Hoe de {len(site.focus_areas)} aandachtswijken zich sinds de nulmeting ontwikkelden, "
+        "ieder tegenover de eigen gemeente (aantal wijken per klasse; zie "
+        f"{link('Begrippen', page, c.GLOSSARY)} voor de klassen).\n\n"
+        + table(["Indicator"] + [DEVELOPMENT_LABELS[k] for k in keys], count_rows, "lrrrrr")
         + "\n\n"
-        + table(count_headers, count_rows, "lrrrrr")
-        + "\n\n"
-        + table(["Wijk", "Gemeente"] + [esc(i.title) for i in indicators], area_rows)
-        + "\n"
+        + "\n".join(details)
     )
 
 

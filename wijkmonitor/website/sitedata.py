@@ -7,6 +7,7 @@ only look things up, so the build stays linear in the number of pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -17,6 +18,35 @@ from wijkmonitor.core.monitor import Monitor
 # Themes whose indicators must not be shown as a ranking (DOMAIN 1 and 6): their pages
 # sort areas by name and show every indicator of the theme side by side.
 NO_RANKING_THEMES = frozenset({"ses_woa"})
+
+
+class YearRow(NamedTuple):
+    """One period of one indicator for one area, with its reference."""
+
+    period: int
+    value: float
+    status: str
+    reference_value: float
+    reference_status: str
+    deviation: float
+
+
+class ChangeRow(NamedTuple):
+    """One row of Results.changes."""
+
+    indicator: str
+    region: str
+    reference_region: str
+    baseline_period: int
+    latest_period: int
+    deviation_baseline: float
+    deviation_latest: float
+    gap_change: float
+    gap_note: str
+    development: str
+
+
+Nested = dict[str, dict[str, list[YearRow]]]
 
 
 @dataclass
@@ -32,10 +62,13 @@ class SiteData:
     compared_areas: list[str]  # areas on indicator pages: focus areas, else focus totals
     areas_of_gemeente: dict[str, list[str]]
     totals_of_gemeente: dict[str, list[str]]
-    values_by_region: dict[str, pd.DataFrame] = field(repr=False)
-    changes_by_region: dict[str, pd.DataFrame] = field(repr=False)
+    # region -> indicator -> its years (sorted) / its change since the baseline
+    series: Nested = field(repr=False)
+    change: dict[str, dict[str, ChangeRow]] = field(repr=False)
     changes_by_indicator: dict[str, pd.DataFrame] = field(repr=False)
     periods: list[int] = field(default_factory=list)
+    gemeente: dict[str, str] = field(default_factory=dict)  # shown region -> its gemeente
+    reference: dict[str, str] = field(default_factory=dict)  # shown region -> its reference
     cell_counts: dict[str, int] = field(default_factory=dict)  # status symbol -> cells
 
     @property
@@ -49,10 +82,10 @@ class SiteData:
         return self.names.get(code, code)
 
     def gemeente_of(self, code: str) -> str:
-        return str(self.monitor.regions["gemeente"].get(code, "") or "")
+        return self.gemeente.get(code, "")
 
     def reference_of(self, code: str) -> str:
-        return str(self.monitor.regions["reference"].get(code, "") or "")
+        return self.reference.get(code, "")
 
     def ranking_allowed(self, indicator: Indicator) -> bool:
         return indicator.theme not in NO_RANKING_THEMES
@@ -87,6 +120,27 @@ def _with_reference_status(values: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _series(values: pd.DataFrame) -> Nested:
+    """region -> indicator -> years, in one pass over the sorted values."""
+    ordered = values.sort_values(["region", "indicator", "period"], kind="stable")
+    nested: Nested = {}
+    columns = [ordered[c].to_numpy() for c in ("region", "indicator", *YearRow._fields)]
+    for region, indicator, *row in zip(*columns, strict=True):
+        row[0] = int(row[0])
+        nested.setdefault(region, {}).setdefault(indicator, []).append(YearRow(*row))
+    return nested
+
+
+def _changes(changes: pd.DataFrame) -> dict[str, dict[str, ChangeRow]]:
+    frame = changes.assign(gap_note=changes["gap_note"].fillna("").astype(str))
+    columns = [frame[c].to_numpy() for c in ChangeRow._fields]
+    nested: dict[str, dict[str, ChangeRow]] = {}
+    for row in zip(*columns, strict=True):
+        change = ChangeRow(*row)
+        nested.setdefault(change.region, {})[change.indicator] = change
+    return nested
+
+
 def site_data(results: Results) -> SiteData:
     """Arrange the results of a build for the page functions."""
     monitor = results.monitor
@@ -101,6 +155,7 @@ def site_data(results: Results) -> SiteData:
     values = results.values[results.values["region"].astype(str).isin(shown)]
     values = _with_reference_status(values)
     changes = results.changes.astype({"region": str, "indicator": str})
+    changes = changes[changes["region"].isin(shown)]
     gemeente = regions["gemeente"]
     areas_of_gemeente: dict[str, list[str]] = {g: [] for g in gemeenten}
     for code in focus_areas:
@@ -120,10 +175,12 @@ def site_data(results: Results) -> SiteData:
         compared_areas=focus_areas or focus_totals,
         areas_of_gemeente=areas_of_gemeente,
         totals_of_gemeente=totals_of_gemeente,
-        values_by_region={str(k): g for k, g in values.groupby("region", sort=False)},
-        changes_by_region={str(k): g for k, g in changes.groupby("region", sort=False)},
+        series=_series(values),
+        change=_changes(changes),
         changes_by_indicator={str(k): g for k, g in changes.groupby("indicator", sort=False)},
         periods=sorted(int(p) for p in values["period"].unique()),
+        gemeente={c: str(regions.at[c, "gemeente"] or "") for c in shown},
+        reference={c: str(regions.at[c, "reference"] or "") for c in shown},
         cell_counts={
             str(k): int(v) for k, v in results.values["status"].astype(str).value_counts().items()
         },

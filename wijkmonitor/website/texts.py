@@ -17,6 +17,12 @@ DEVELOPMENT_LABELS = {
     "insufficient_data": "geen uitspraak",
     "not_applicable": "beschrijvend",
 }
+# In counting sentences: "in 7 wijken blijvend beter".
+COUNT_LABELS = {
+    **DEVELOPMENT_LABELS,
+    "better_and_staying_better": "blijvend beter",
+    "insufficient_data": "geen uitspraak mogelijk",
+}
 # Order of the columns when classes are counted (as in the report).
 DEVELOPMENT_ORDER = list(DEVELOPMENT_LABELS)
 
@@ -119,7 +125,7 @@ def count_sentence(counts: dict[str, int]) -> str:
         n = counts.get(key, 0)
         if n:
             noun = ("wijk " if n == 1 else "wijken ") if not parts else ""
-            parts.append(f"in {n} {noun}{DEVELOPMENT_LABELS[key]}")
+            parts.append(f"in {n} {noun}{COUNT_LABELS[key]}")
     if not parts:
         return "geen wijken met een ontwikkeling"
     if len(parts) == 1:
