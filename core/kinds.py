@@ -50,7 +50,9 @@ class ComparisonKind:
     """A way of expressing how far an area is from its reference area (the report's p).
 
     describe: (options) -> the formula written out in Dutch.
-    example:  (options) -> a worked example (value, reference value) for the site.
+    example:  a worked example (value, reference value) for the site.
+    deviation_unit: "percent" when p is a relative deviation in %, "unit" when p is in
+              the indicator's own unit (a difference of scores).
     """
 
     name: str
@@ -58,3 +60,4 @@ class ComparisonKind:
     describe: Callable[[Mapping[str, float]], str]
     example: tuple[float, float] = (5.0, 4.0)
     options: Mapping[str, float | None] = field(default_factory=dict)
+    deviation_unit: str = "percent"

@@ -20,6 +20,9 @@ class Theme(Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: str
     description: str = ""
+    # False for scores that readers turn into "worst neighbourhood" lists (SES-WOA):
+    # the site then never orders areas by one indicator of this theme.
+    ranking: bool = True
 
 
 class MeasurementMoment(Strict):
@@ -79,5 +82,8 @@ class MonitorConfig(Strict):
     title: str
     description: str = ""
     synthetic: bool = False
+    # Where the monitor's files are published (e.g. a Git repository's web view); the
+    # definitions page links each indicator to its YAML there.
+    repo_url: str = ""
     settings: Settings = Settings()
     plugins: dict[str, dict[str, Any]] = {}

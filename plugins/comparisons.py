@@ -63,6 +63,7 @@ COMPARISON_KINDS = [
         compute=difference,
         describe=lambda o: "p = waarde gebied − waarde referentie",
         example=(-0.25, 0.05),
+        deviation_unit="unit",
     ),
 ]
 

@@ -144,7 +144,7 @@ def build_site(
     reporter.stage("loading and computing")
     monitor = load_monitor(monitor_dir)
     results = compute_results(monitor)
-    site_plan = plan(results, repo_url=getattr(monitor.config, "repo_url", "") or "")
+    site_plan = plan(results, repo_url=monitor.config.repo_url)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:

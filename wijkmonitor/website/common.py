@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from wijkmonitor.core.model import Indicator
+from wijkmonitor.core.pluginmanager import comparison_kinds
 from wijkmonitor.website.markup import admonition, link, rel, span
 from wijkmonitor.website.numbers import fmt_cell
 from wijkmonitor.website.sitedata import ChangeRow, SiteData
@@ -22,8 +23,11 @@ RESULTS_CSV = "downloads/results.csv"
 CHANGES_CSV = "downloads/changes.csv"
 INDICATORS_JSON = "downloads/indicators.json"
 
+
 # Comparison kinds whose p is a difference in the indicator's own unit, not a percentage.
-DIFFERENCE_KINDS = frozenset({"difference"})
+def _in_own_unit(indicator: Indicator) -> bool:
+    """Whether p is in the indicator's unit (a difference) rather than a percentage."""
+    return comparison_kinds()[indicator.comparison_kind].deviation_unit == "unit"
 
 
 def theme_page(theme_id: str) -> str:
@@ -48,12 +52,12 @@ def yaml_copy(ind_id: str) -> str:
 
 def p_unit(indicator: Indicator) -> str:
     """What p is measured in: percent for ratios, the indicator's unit for differences."""
-    return indicator.unit if indicator.comparison_kind in DIFFERENCE_KINDS else "%"
+    return indicator.unit if _in_own_unit(indicator) else "%"
 
 
 def p_explained(indicator: Indicator, reference: str) -> str:
     """Subtitle of a chart of p."""
-    if indicator.comparison_kind in DIFFERENCE_KINDS:
+    if _in_own_unit(indicator):
         return f"verschil met {reference} ({indicator.unit}); 0 = gelijk aan {reference}"
     return f"afwijking van {reference} in %; 0 = gelijk aan {reference}"
 

@@ -17,7 +17,6 @@ from wijkmonitor.core.monitor import Monitor
 
 # Themes whose indicators must not be shown as a ranking (DOMAIN 1 and 6): their pages
 # sort areas by name and show every indicator of the theme side by side.
-NO_RANKING_THEMES = frozenset({"ses_woa"})
 
 
 class YearRow(NamedTuple):
@@ -88,7 +87,7 @@ class SiteData:
         return self.reference.get(code, "")
 
     def ranking_allowed(self, indicator: Indicator) -> bool:
-        return indicator.theme not in NO_RANKING_THEMES
+        return self.monitor.themes[indicator.theme].ranking
 
 
 def _sorted_codes(regions: pd.DataFrame, mask: pd.Series) -> list[str]:
