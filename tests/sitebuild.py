@@ -1,8 +1,5 @@
-"""One build of the demo site per test session, shared by the page and browser tests.
-
-The repo root monitor is used when it loads; otherwise the 2012 example (which has no
-focus areas or gemeenten, so tests of those page types skip).
-"""
+"""One build of the demo site (the repository root's default monitor) per test session,
+shared by the page and browser tests."""
 
 from __future__ import annotations
 
@@ -11,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE_2012, ROOT
+from tests.conftest import ROOT
 from wijkmonitor.core.monitor import Monitor, load_monitor
-from wijkmonitor.core.problems import ProblemsError
 from wijkmonitor.website.build import BuildSummary, build_site
 
 
@@ -29,10 +25,6 @@ _built: list[BuiltSite] = []
 
 
 def demo_monitor_dir() -> Path:
-    try:
-        load_monitor(ROOT)
-    except ProblemsError:
-        return EXAMPLE_2012
     return ROOT
 
 
