@@ -96,16 +96,36 @@ def hidden_parts(path: str) -> list[str]:
     return ["toc"] if path.startswith("thema/") and path != "thema/index.md" else ["navigation"]
 
 
+# Block-level charts and tables: finished HTML, which Python-Markdown would otherwise
+# re-parse tag by tag (most of a national build's time). They skip Markdown instead.
+_RAW_BLOCK = re.compile(r"^(?:<figure\b.*?</figure>|<table\b.*?</table>)[ \t]*$", re.M | re.S)
+_PLACEHOLDER = re.compile(r"<p>WMRAW(\d{6})</p>")
+
+
 class _SitePlugin(BasePlugin):
-    """Lays out generated pages and reports every rendered page (the CLI's progress bar)."""
+    """Lays out generated pages, passes their finished HTML blocks around Markdown, and
+    reports every rendered page (the CLI's progress bar)."""
 
     def __init__(self, on_page: Callable[[], None] | None):
         super().__init__()
         self._on_page = on_page
+        self._blocks: dict[str, list[str]] = {}
 
     def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
         page.meta.setdefault("hide", hidden_parts(page.file.src_uri))
+        blocks: list[str] = []
+
+        def stash(match: re.Match) -> str:
+            blocks.append(match.group(0))
+            return f"\n\nWMRAW{len(blocks) - 1:06d}\n\n"
+
+        markdown = _RAW_BLOCK.sub(stash, markdown)
+        self._blocks[page.file.src_uri] = blocks
         return markdown
+
+    def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+        blocks = self._blocks.pop(page.file.src_uri, [])
+        return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html)
 
     def on_post_page(self, output: str, **kwargs: Any) -> str:
         if self._on_page is not None:
