@@ -29,10 +29,13 @@ def _by_name(lists, what: str) -> dict:
     return dict(sorted(kinds.items()))
 
 
+# Plugins are loaded once per process, so their kinds are fixed: ask pluggy once.
+@functools.cache
 def formula_kinds() -> dict[str, FormulaKind]:
     return _by_name(plugin_manager().hook.register_formula_kinds(), "formula")
 
 
+@functools.cache
 def comparison_kinds() -> dict[str, ComparisonKind]:
     return _by_name(plugin_manager().hook.register_comparison_kinds(), "comparison")
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+from importlib import metadata
 from pathlib import Path
 
 import vl_convert
@@ -26,12 +28,31 @@ _UNUSED_URLS = (
 )
 
 
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "wijkmonitor"
+
+
 @functools.cache
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one ES module that sets window.vegaEmbed."""
+    """Vega, Vega-Lite and vega-embed as one ES module that sets window.vegaEmbed.
+
+    Bundling takes vl-convert about a second, so the result is kept in the user's cache
+    per vl-convert version (the bundle is the same bytes for the same version).
+    """
+    cached = _cache_dir() / f"vega-bundle-{metadata.version('vl-convert-python')}.js"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
     bundle = vl_convert.javascript_bundle()
     for url in _UNUSED_URLS:
         bundle = bundle.replace(url, "")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(bundle, encoding="utf-8")
+        partial.replace(cached)
+    except OSError:
+        pass  # no writable cache: bundle again next time
     return bundle
 
 

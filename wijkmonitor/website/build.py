@@ -8,6 +8,7 @@ build leaves the previous site as it was.
 from __future__ import annotations
 
 import ctypes
+import multiprocessing as mp
 import os
 import shutil
 import tempfile
@@ -79,12 +80,40 @@ def _write(path: Path, data: str | bytes) -> None:
         path.write_text(data, encoding="utf-8", newline="\n")
 
 
+# Set just before the worker processes fork, so they inherit the jobs (and the results
+# they close over) without pickling them.
+_FORKED_JOBS: tuple[list, Path] | None = None
+PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
+
+
+def _write_page(index: int) -> None:
+    jobs, docs = _FORKED_JOBS
+    page = jobs[index]()
+    _write(docs / page.path, page.markdown)
+
+
+def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
+    """Generate and write the pages, on every core when there are many."""
+    global _FORKED_JOBS
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        for job in jobs:
+            page = job()
+            _write(docs / page.path, page.markdown)
+            advance()
+        return
+    _FORKED_JOBS = (jobs, docs)
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for _ in pool.imap_unordered(_write_page, range(len(jobs)), chunksize=8):
+                advance()
+    finally:
+        _FORKED_JOBS = None
+
+
 def write_docs(site_plan: SitePlan, docs: Path, advance: Callable[[], None]) -> int:
     """Write every generated page and file into the docs tree; return the page count."""
-    for job in site_plan.jobs:
-        page = job()
-        _write(docs / page.path, page.markdown)
-        advance()
+    _write_pages(site_plan.jobs, docs, advance)
     for path, text in site_plan.texts.items():
         _write(docs / path, text)
     for path, source in site_plan.copies.items():

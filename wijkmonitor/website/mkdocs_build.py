@@ -96,10 +96,37 @@ def hidden_parts(path: str) -> list[str]:
     return ["toc"] if path.startswith("thema/") and path != "thema/index.md" else ["navigation"]
 
 
-# Block-level charts and tables: finished HTML, which Python-Markdown would otherwise
-# re-parse tag by tag (most of a national build's time). They skip Markdown instead.
-_RAW_BLOCK = re.compile(r"^(?:<figure\b.*?</figure>|<table\b.*?</table>)[ \t]*$", re.M | re.S)
+# Generated pages are mostly finished HTML (charts, tables, paragraphs of escaped text
+# with links), which Python-Markdown would re-parse tag by tag: most of a national
+# build's time. Such blocks skip Markdown; headings and admonitions still go through it
+# (the table of contents and the boxes come from there).
+_HTML_BLOCK = re.compile(r"<(figure|table|div|ul|ol)\b.*</\1>", re.S)
+# A paragraph Markdown would leave as it is: no Markdown syntax in it, no indentation.
+_SPECIALS = re.compile(r"[*_`\[\]\\]|^[ \t>#!|+-]|^\d+\.|\n[ \t>#!|+-]|\n\d+\.")
+_TAG = re.compile(r"<[^>]*>")  # inline HTML: Markdown leaves its attributes alone
 _PLACEHOLDER = re.compile(r"<p>WMRAW(\d{6})</p>")
+
+
+def stash_html(markdown: str) -> tuple[str, list[str]]:
+    """Replace finished HTML blocks by placeholders; return the Markdown and the blocks."""
+    blocks: list[str] = []
+    parts = []
+    for block in re.split(r"\n{2,}", markdown):
+        stripped = block.strip()
+        if _HTML_BLOCK.fullmatch(stripped):
+            html = stripped
+        elif stripped and not _SPECIALS.search(_TAG.sub("", block)):
+            html = f"<p>{stripped}</p>"
+        else:
+            parts.append(block)
+            continue
+        parts.append(f"WMRAW{len(blocks):06d}")
+        blocks.append(html)
+    return "\n\n".join(parts), blocks
+
+
+def unstash_html(html: str, blocks: list[str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html)
 
 
 class _SitePlugin(BasePlugin):
@@ -113,19 +140,12 @@ class _SitePlugin(BasePlugin):
 
     def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
         page.meta.setdefault("hide", hidden_parts(page.file.src_uri))
-        blocks: list[str] = []
-
-        def stash(match: re.Match) -> str:
-            blocks.append(match.group(0))
-            return f"\n\nWMRAW{len(blocks) - 1:06d}\n\n"
-
-        markdown = _RAW_BLOCK.sub(stash, markdown)
+        markdown, blocks = stash_html(markdown)
         self._blocks[page.file.src_uri] = blocks
         return markdown
 
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
-        blocks = self._blocks.pop(page.file.src_uri, [])
-        return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html)
+        return unstash_html(html, self._blocks.pop(page.file.src_uri, []))
 
     def on_post_page(self, output: str, **kwargs: Any) -> str:
         if self._on_page is not None:
