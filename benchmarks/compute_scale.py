@@ -18,9 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from synthetic_national import write_monitor  # noqa: E402
+from wijkmonitor.demo.national import write_monitor
 
 CHILD = """
 import sys, time

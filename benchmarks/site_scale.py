@@ -24,11 +24,10 @@ from pathlib import Path
 
 import yaml
 
+from wijkmonitor.demo.national import write_monitor
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from synthetic_national import write_monitor  # noqa: E402
 
 # Runs a command and reports its wall time and peak RSS (of it and its children).
 MEASURE = """
