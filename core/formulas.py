@@ -37,23 +37,36 @@ def resolved_options(spec: Mapping[str, object], declared: Mapping) -> dict[str,
     return {name: spec.get(name, default) for name, default in declared.items()}
 
 
-def check_formula(indicator: Indicator, doc: LocatedYaml, variables: set[str]) -> dict[str, str]:
-    """Return {input field: variable}; raise naming the field and what is allowed."""
-    spec = indicator.formula
-    kinds = formula_kinds()
+def _kind_and_unknown_keys(
+    spec: Mapping[str, object], kinds: Mapping, doc: LocatedYaml, section: str, keys
+) -> tuple:
+    """The registered kind ``spec`` names, and a Problem per key that kind does not know."""
     kind = kinds.get(str(spec.get("kind")))
     if kind is None:
         message = f"{spec.get('kind')!r} is not one of {', '.join(kinds)}"
-        raise ProblemsError([doc.problem(("formula", "kind"), message)])
-    fields = (*kind.inputs, *kind.optional_inputs)
-    allowed = ["kind", *fields, *kind.options]
+        raise ProblemsError([doc.problem((section, "kind"), message)])
+    allowed = ["kind", *keys(kind)]
     problems = [
         doc.problem(
-            ("formula", key), f"unknown key for kind {kind.name}; allowed: {', '.join(allowed)}"
+            (section, key), f"unknown key for kind {kind.name}; allowed: {', '.join(allowed)}"
         )
         for key in spec
         if key not in allowed
     ]
+    return kind, problems
+
+
+def check_formula(indicator: Indicator, doc: LocatedYaml, variables: set[str]) -> dict[str, str]:
+    """Return {input field: variable}; raise naming the field and what is allowed."""
+    spec = indicator.formula
+    kind, problems = _kind_and_unknown_keys(
+        spec,
+        formula_kinds(),
+        doc,
+        "formula",
+        lambda k: (*k.inputs, *k.optional_inputs, *k.options),
+    )
+    fields = (*kind.inputs, *kind.optional_inputs)
     problems += _check_options(spec, kind.options, kind.choices, doc, "formula")
     if problems:
         raise ProblemsError(problems)
@@ -75,19 +88,9 @@ def check_formula(indicator: Indicator, doc: LocatedYaml, variables: set[str]) -
 
 def check_comparison(indicator: Indicator, doc: LocatedYaml) -> None:
     spec = indicator.comparison
-    kinds = comparison_kinds()
-    kind = kinds.get(str(spec.get("kind")))
-    if kind is None:
-        message = f"{spec.get('kind')!r} is not one of {', '.join(kinds)}"
-        raise ProblemsError([doc.problem(("comparison", "kind"), message)])
-    allowed = ["kind", *kind.options]
-    problems = [
-        doc.problem(
-            ("comparison", key), f"unknown key for kind {kind.name}; allowed: {', '.join(allowed)}"
-        )
-        for key in spec
-        if key not in allowed
-    ]
+    kind, problems = _kind_and_unknown_keys(
+        spec, comparison_kinds(), doc, "comparison", lambda k: tuple(k.options)
+    )
     problems += _check_options(spec, kind.options, {}, doc, "comparison")
     if problems:
         raise ProblemsError(problems)

@@ -126,6 +126,10 @@ def _read_indicators(root: Path, themes: dict[str, Theme]) -> tuple[dict, dict]:
             allowed = ", ".join(themes) or "(none declared)"
             message = f"{indicator.theme!r} is not a theme in indicators/themes.yml ({allowed})"
             problems.append(doc.problem(("theme",), message))
+        periods = indicator.periods
+        if periods is not None and indicator.baseline_period not in (None, *periods):
+            message = f"{indicator.baseline_period} is not one of the periods {periods}"
+            problems.append(doc.problem(("baseline_period",), message))
         indicators[indicator.id] = indicator.model_copy(update={"source_file": display})
         docs[indicator.id] = doc
     if problems:

@@ -161,3 +161,14 @@ def test_area_member_unknown_names_the_line(tmp_path):
         "areas.yml:5: areas.0.members.0: '1009' is neither a code in data/regions.csv nor "
         "an area id"
     ]
+
+
+def test_baseline_outside_the_periods(tmp_path):
+    indicator = INDICATOR.replace(
+        "baseline_period: 2007", "periods: [2007, 2011]\nbaseline_period: 2006"
+    )
+    root = write_monitor(tmp_path / "m", **{"indicators/werkzoekenden.yml": indicator})
+    assert problems_of(root) == [
+        "indicators/werkzoekenden.yml:18: baseline_period: 2006 is not one of the periods "
+        "[2007, 2011]"
+    ]
