@@ -159,10 +159,17 @@ FIGURE_SECTIONS = ("thema/", "wijk/", "gemeente/", "indicator/")
 _FIGURES_AND_TABLES = re.compile(r"<figure\b.*?</figure>|<table\b.*?</table>", re.DOTALL)
 
 
+# Area pages repeat the same indicator headings on every page: the index keeps their
+# title and introduction (name, gemeente, members), which is what a reader searches for.
+AREA_SECTIONS = ("wijk/", "gemeente/")
+
+
 def search_text(path: str, content: str) -> str:
     """What the search index sees of a page's HTML."""
+    if path.startswith(AREA_SECTIONS) and path.count("/") > 1:  # not the section index
+        content = content.split("<h2", 1)[0]
     if path.startswith(FIGURE_SECTIONS):
-        return _FIGURES_AND_TABLES.sub("", content)
+        content = _FIGURES_AND_TABLES.sub("", content)
     return content
 
 
