@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import common as c
-from wijkmonitor.website.charts import theme_chart
-from wijkmonitor.website.markup import Page, esc, figure, link, table
-from wijkmonitor.website.page_theme import change_rows, chart_rows
+from wijkmonitor.website.markup import Page, esc, link, table
+from wijkmonitor.website.page_theme import change_rows, theme_diagram
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
 
 
@@ -27,27 +26,6 @@ def _position_cell(change: ChangeRow | None, indicator: Indicator) -> str:
     if indicator.direction == "neutral":
         return p
     return f"{p} {c.development_cell(change.development)}"
-
-
-def _theme_figure(site: SiteData, subject: str, theme_title: str, inds: list[Indicator]) -> str:
-    """The theme diagram (baseline and latest p) of the gemeente's focus areas together."""
-    pairs = change_rows(site, subject, inds)
-    if not pairs:
-        return ""
-    name = site.region_name(subject)
-    reference = site.region_name(site.reference_of(subject))
-    description = f"{theme_title}, {name} tegenover {reference}: " + "; ".join(
-        f"{ind.title}: p {int(r.baseline_period)} {c.p_cell(r.deviation_baseline, '', ind)}"
-        f", {int(r.latest_period)} {c.p_cell(r.deviation_latest, '', ind)}"
-        for ind, r in pairs
-    )
-    spec = theme_chart(
-        chart_rows(pairs),
-        f"{theme_title}: {name}",
-        c.p_explained(pairs[0][0], reference) + "; lichte balk = nulmeting, donkere = laatste",
-        description,
-    )
-    return figure(spec, description)
 
 
 def gemeente_page(site: SiteData, code: str) -> Page:
@@ -92,7 +70,8 @@ def gemeente_page(site: SiteData, code: str) -> Page:
                 + [_position_cell(changes[a].get(ind.id), ind) for a in columns]
             )
         headers = ["Indicator", esc(name)] + [esc(site.region_name(a)) for a in columns]
-        chart = _theme_figure(site, subject, theme.title, inds) if subject else ""
+        pairs = change_rows(site, subject, inds) if subject else []
+        chart = theme_diagram(site, subject, theme.title, pairs) if pairs else ""
         parts.append(
             f"## {esc(theme.title)}\n\n{chart}\n" + table(headers, rows, "lr" + "r" * len(columns))
         )

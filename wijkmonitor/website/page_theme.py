@@ -63,6 +63,28 @@ def chart_rows(pairs: list[tuple]) -> list[dict]:
     return rows
 
 
+def theme_diagram(
+    site: SiteData, subject: str, theme_title: str, pairs: list[tuple[Indicator, ChangeRow]]
+) -> str:
+    """The report's theme diagram: p at baseline and latest period of ``subject`` against
+    its reference, per indicator (``pairs`` from :func:`change_rows`, not empty)."""
+    name = site.region_name(subject)
+    reference = site.region_name(site.reference_of(subject))
+    description = f"Themadiagram {theme_title}, {name} tegenover {reference}: " + "; ".join(
+        f"{ind.title}: p {int(r.baseline_period)} {c.p_cell(r.deviation_baseline, '', ind)}, "
+        f"{int(r.latest_period)} {c.p_cell(r.deviation_latest, '', ind)}"
+        for ind, r in pairs
+    )
+    spec = theme_chart(
+        chart_rows(pairs),
+        title=f"{theme_title}: {name}",
+        subtitle=c.p_explained(pairs[0][0], reference)
+        + "; lichte balk = nulmeting, donkere balk = laatste meting",
+        description=description,
+    )
+    return figure(spec, description)
+
+
 def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     indicators = site.indicators_of_theme(theme.id)
     pairs = change_rows(site, total, indicators)
@@ -70,18 +92,6 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     reference = site.region_name(site.reference_of(total))
     if not pairs:
         return f"## {esc(name)}\n\nGeen cijfers voor dit thema.\n"
-    description = f"Themadiagram {theme.title}, {name} tegenover {reference}: " + "; ".join(
-        f"{ind.title}: p {int(r.baseline_period)} {c.p_cell(r.deviation_baseline, '', ind)}, "
-        f"{int(r.latest_period)} {c.p_cell(r.deviation_latest, '', ind)}"
-        for ind, r in pairs
-    )
-    spec = theme_chart(
-        chart_rows(pairs),
-        title=f"{theme.title}: {name}",
-        subtitle=c.p_explained(pairs[0][0], reference)
-        + "; lichte balk = nulmeting, donkere balk = laatste meting",
-        description=description,
-    )
     rows = [
         [
             c.indicator_link(page, ind),
@@ -111,7 +121,7 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
         f"{esc(name)} vergeleken met {esc(reference)}. "
         "Groen: gunstige positie gegeven de richting van de indicator; oranje: ongunstig; "
         "grijs: beschrijvend.\n\n"
-        + figure(spec, description)
+        + theme_diagram(site, total, theme.title, pairs)
         + "\n"
         + table(headers, rows, "lrrrl")
         + "\n\n"
