@@ -18,7 +18,13 @@ higher is better and -1 when lower is better:
 
 The report does not state its threshold for "no change"; ours is a monitor setting
 (``settings.no_change_threshold`` in monitor.yml, default 2 points of p), which an
-indicator may override with its own ``no_change_threshold``.
+indicator may override with its own ``no_change_threshold``. Where the counts are known
+(share and rate kinds compared by ratio) a statistical rule applies as well: a move of
+less than ``settings.no_change_z`` standard errors (default 1.96, about 95 %) is no
+change either, however large, because small areas move by chance. The standard error of
+p comes from the binomial variance of both shares (delta method); the covariance
+between an area and the reference it is part of is left out, which errs towards "no
+change".
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ CHANGE_COLUMNS = [
     "deviation_latest",
     "gap_change",
     "gap_note",
+    "change_standard_error",
     "development",
 ]
 
@@ -54,21 +61,59 @@ def gap_change(p_baseline: np.ndarray, p_latest: np.ndarray) -> tuple[np.ndarray
     return change, note
 
 
-def development(
-    p_baseline: np.ndarray, p_latest: np.ndarray, sign: np.ndarray, threshold: float
+def ratio_deviation_se(
+    value: np.ndarray,
+    reference_value: np.ndarray,
+    relative_variance: np.ndarray,
+    reference_relative_variance: np.ndarray,
 ) -> np.ndarray:
-    """The development class of each area (see the module docstring)."""
+    """Standard error of p = (x / x_ref - 1) x 100 by the delta method.
+
+    ``relative_variance`` is Var(x) / x^2; for a share q of n counted units it is
+    (1 - q) / (q n). Then Var(p) = (100 x / x_ref)^2 (Var(x)/x^2 + Var(x_ref)/x_ref^2).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 100.0 * np.asarray(value) / np.asarray(reference_value)
+        return np.abs(scale) * np.sqrt(
+            np.asarray(relative_variance) + np.asarray(reference_relative_variance)
+        )
+
+
+def binomial_relative_variance(proportion: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Var(q) / q^2 = (1 - q) / (q n) for a share q of n units (NaN where undefined)."""
+    q, n = np.asarray(proportion, dtype=float), np.asarray(count, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = (1.0 - q) / (q * n)
+    return np.where((q > 0) & (q <= 1) & (n > 0), result, np.nan)
+
+
+def development(
+    p_baseline: np.ndarray,
+    p_latest: np.ndarray,
+    sign: np.ndarray,
+    threshold: float,
+    change_se: np.ndarray | None = None,
+    z: float = 0.0,
+) -> np.ndarray:
+    """The development class of each area (see the module docstring).
+
+    ``change_se``: the standard error of p_latest - p_baseline where known (else NaN).
+    """
     p_baseline = np.asarray(p_baseline, dtype=float)
     p_latest = np.asarray(p_latest, dtype=float)
     sign = np.asarray(sign, dtype=float)
     improvement = (p_latest - p_baseline) * sign
+    small = np.abs(improvement) < threshold
+    if change_se is not None and z > 0:
+        # NaN standard errors compare False: no statistical rule without counts.
+        small |= np.abs(improvement) < z * np.asarray(change_se, dtype=float)
     staying_better = (p_baseline * sign > 0) & (p_latest * sign > 0)
     return np.select(
         [
             sign == 0,
             np.isnan(p_baseline) | np.isnan(p_latest),
             staying_better,
-            np.abs(improvement) < threshold,
+            small,
             improvement > 0,
         ],
         [

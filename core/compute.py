@@ -20,7 +20,14 @@ from wijkmonitor.core.aggregate import (
     fill_areas,
     product_name,
 )
-from wijkmonitor.core.changes import CHANGE_COLUMNS, DIRECTION_SIGN, development, gap_change
+from wijkmonitor.core.changes import (
+    CHANGE_COLUMNS,
+    DIRECTION_SIGN,
+    binomial_relative_variance,
+    development,
+    gap_change,
+    ratio_deviation_se,
+)
 from wijkmonitor.core.formulas import resolved_options
 from wijkmonitor.core.grid import Grid, reference_rows, take
 from wijkmonitor.core.kinds import FormulaKind
@@ -63,6 +70,7 @@ class IndicatorResult:
     denominator: np.ndarray
     deviation: np.ndarray
     reference_value: np.ndarray
+    deviation_se: np.ndarray  # standard error of p where counts are known, else NaN
     keep: np.ndarray  # rows that belong in the results table
 
 
@@ -150,8 +158,15 @@ def compute_indicator(
         pd.Series(reference_value),
         resolved_options(indicator.comparison, comparison.options),
     ).to_numpy(dtype=float)
+    deviation_se = np.full(grid.n_rows, np.nan)
+    if kind.proportion is not None and indicator.comparison_kind == "ratio":
+        share = kind.proportion(frame, options).to_numpy(dtype=float)
+        relative = binomial_relative_variance(np.where(np.isnan(value), np.nan, share), denominator)
+        deviation_se = ratio_deviation_se(
+            value, reference_value, relative, take(relative, ref_rows)
+        )
     return IndicatorResult(
-        value, code.astype("int8"), denominator, deviation, reference_value, keep
+        value, code.astype("int8"), denominator, deviation, reference_value, deviation_se, keep
     )
 
 
@@ -183,6 +198,7 @@ def _changes_frame(
     grid: Grid,
     references: pd.Categorical,
     threshold: float,
+    z: float,
 ) -> pd.DataFrame | None:
     """Gap change and development class for every region that has a reference."""
     n_periods = len(grid.periods)
@@ -197,10 +213,13 @@ def _changes_frame(
     # A declared baseline without any figure leaves every area without a baseline p.
     column = np.flatnonzero(grid.periods == baseline_period)
     p_b = deviation[:, column[0]] if len(column) else np.full(len(deviation), np.nan)
+    se = result.deviation_se.reshape(-1, n_periods)
+    se_b = se[:, column[0]] if len(column) else np.full(len(deviation), np.nan)
     compared = np.flatnonzero(
         (np.asarray(references.codes) >= 0) & result.keep.reshape(-1, n_periods).any(axis=1)
     )
     p_b, p_l = p_b[compared], deviation[compared, latest]
+    change_se = np.sqrt(se_b[compared] ** 2 + se[compared, latest] ** 2)
     change, note = gap_change(p_b, p_l)
     sign = np.full(len(compared), DIRECTION_SIGN[indicator.direction])
     return pd.DataFrame(
@@ -214,7 +233,8 @@ def _changes_frame(
             "deviation_latest": p_l,
             "gap_change": change,
             "gap_note": note,
-            "development": development(p_b, p_l, sign, threshold),
+            "change_standard_error": change_se,
+            "development": development(p_b, p_l, sign, threshold, change_se, z),
         }
     )
 
@@ -252,7 +272,12 @@ def compute_results(monitor: Monitor) -> Results:
         value_frames.append(_values_frame(indicator, result, grid, references))
         own = indicator.no_change_threshold
         changes = _changes_frame(
-            indicator, result, grid, references, threshold if own is None else own
+            indicator,
+            result,
+            grid,
+            references,
+            threshold if own is None else own,
+            monitor.settings.no_change_z,
         )
         if changes is not None:
             change_frames.append(changes)

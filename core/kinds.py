@@ -30,6 +30,9 @@ class FormulaKind:
     weighted:    {input: weight input}: combine this input over base regions as a mean
                  weighted by the other input, instead of summing it (given scores).
     denominator: the input compared with ``min_denominator`` for suppression.
+    proportion:  (inputs, options) -> the counted share of the denominator (numerator /
+                 denominator), for kinds built on counts. With it the engine knows the
+                 binomial uncertainty of the value, and "no change" can be tested.
     describe:    (formula mapping) -> the formula written out in Dutch, for the site.
     """
 
@@ -43,6 +46,7 @@ class FormulaKind:
     resolve_inputs: Callable[[Mapping[str, object]], dict[str, str]] | None = None
     weighted: Mapping[str, str] = field(default_factory=dict)
     denominator: str | None = None
+    proportion: FormulaCompute | None = None
 
 
 @dataclass(frozen=True)

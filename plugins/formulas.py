@@ -23,6 +23,11 @@ def share(inputs: pd.DataFrame, options: Mapping[str, float]) -> pd.Series:
     return _divide(inputs["numerator"], inputs["denominator"]) * 100.0
 
 
+def proportion(inputs: pd.DataFrame, options: Mapping[str, float]) -> pd.Series:
+    """numerator / denominator: the counted share behind a share or a rate."""
+    return _divide(inputs["numerator"], inputs["denominator"])
+
+
 def rate(inputs: pd.DataFrame, options: Mapping[str, float]) -> pd.Series:
     return _divide(inputs["numerator"], inputs["denominator"]) * float(options["per"])
 
@@ -64,6 +69,7 @@ FORMULA_KINDS = [
         inputs=("numerator", "denominator"),
         compute=share,
         denominator="denominator",
+        proportion=proportion,
         describe=lambda f: f"100 × {f['numerator']} / {f['denominator']}",
     ),
     FormulaKind(
@@ -72,6 +78,7 @@ FORMULA_KINDS = [
         options={"per": None},
         compute=rate,
         denominator="denominator",
+        proportion=proportion,
         describe=lambda f: f"{_per(f)} × {f['numerator']} / {f['denominator']}",
     ),
     FormulaKind(

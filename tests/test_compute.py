@@ -45,6 +45,36 @@ def test_gap_change_and_development(small_monitor):
     # p: 50 -> (5 / 4 - 1) x 100 = 25: the gap halved.
     assert row["deviation_latest"] == pytest.approx(25.0)
     assert row["gap_change"] == pytest.approx(-50.0)
+    # Binomial standard errors of p (delta method), by hand:
+    # 2007: 150 / 2000 against 500 / 10000 -> 150 x sqrt(0.925/150 + 0.95/500) = 13.47
+    # 2011: 100 / 2000 against 400 / 10000 -> 125 x sqrt(0.95/100 + 0.96/400) = 13.64
+    se = np.hypot(150 * np.sqrt(0.925 / 150 + 0.95 / 500), 125 * np.sqrt(0.95 / 100 + 0.96 / 400))
+    assert row["change_standard_error"] == pytest.approx(se)
+    # 25 points is less than 1.96 x 19.2: with these few people it may be chance.
+    assert row["development"] == "no_change"
+
+
+def test_without_the_statistical_rule_the_threshold_decides(tmp_path):
+    root = write_monitor(
+        tmp_path / "m", **{"monitor.yml": "title: T\nsettings:\n  no_change_z: 0\n"}
+    )
+    changes = compute_results(load_monitor(root)).changes.set_index("region")
+    assert changes.loc["noordzuid", "development"] == "favourable"
+
+
+def test_with_large_counts_a_change_is_significant(tmp_path):
+    from tests.conftest import DATA
+
+    big = "\n".join(
+        line
+        if i == 0 or not line
+        else line.rsplit(",", 1)[0] + "," + str(int(line.rsplit(",", 1)[1]) * 100)
+        for i, line in enumerate(DATA.splitlines())
+    )
+    root = write_monitor(tmp_path / "m", **{"data/werk.csv": big + "\n"})
+    row = compute_results(load_monitor(root)).changes.set_index("region").loc["noordzuid"]
+    # Same shares, a hundred times the people: the standard error is ten times smaller.
+    assert row["change_standard_error"] < 2.0
     assert row["development"] == "favourable"
 
 

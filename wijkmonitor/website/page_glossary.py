@@ -75,7 +75,16 @@ def glossary_page(site: SiteData) -> Page:
         f"Per wijk en indicator één van deze klassen. Een verandering van p kleiner dan "
         f"{threshold} punt telt als ‘{DEVELOPMENT_LABELS['no_change']}’ (instelling "
         "<code>no_change_threshold</code> in monitor.yml; een indicator kan een eigen drempel "
-        "hebben, zie de indicatorpagina).\n\n"
+        "hebben, zie de indicatorpagina)."
+        + (
+            f" Bij aandelen en rates, waarvan de aantallen bekend zijn, telt een verandering "
+            f"die kleiner is dan {fmt_number(site.monitor.settings.no_change_z, 2)} keer haar "
+            "standaardfout ook als geen verandering: in kleine wijken kan p door toeval "
+            "flink bewegen (instelling <code>no_change_z</code>)."
+            if site.monitor.settings.no_change_z > 0
+            else ""
+        )
+        + "\n\n"
         + classes
         + "\n\n## Tekens in tabellen\n\n"
         + table(

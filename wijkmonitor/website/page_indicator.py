@@ -64,12 +64,17 @@ def _periods(site: SiteData, indicator: Indicator) -> list[int]:
 
 
 def _threshold(site: SiteData, indicator: Indicator) -> str:
-    own = getattr(indicator, "no_change_threshold", None)
+    own = indicator.no_change_threshold
     value = own if own is not None else site.monitor.settings.no_change_threshold
     points = "punt" if value == 1 else "punten"
     unit = points if c.p_unit(indicator) == "%" else f"{points} ({indicator.unit})"
     source = "" if own is not None else " (instelling van de monitor)"
-    return f"{fmt_number(value, 2).rstrip('0').rstrip(',')} {unit} van p{source}"
+    text = f"{fmt_number(value, 2).rstrip('0').rstrip(',')} {unit} van p{source}"
+    z = site.monitor.settings.no_change_z
+    kind = formula_kinds()[indicator.formula_kind]
+    if z > 0 and kind.proportion is not None and indicator.comparison_kind == "ratio":
+        text += f"; en minder dan {fmt_number(z, 2)} standaardfouten (aantallen bekend)"
+    return text
 
 
 def metadata_rows(site: SiteData, page: str, indicator: Indicator) -> list[list[str]]:

@@ -29,7 +29,10 @@ DEVELOPMENT_ORDER = list(DEVELOPMENT_LABELS)
 DEVELOPMENT_EXPLAINED = {
     "favourable": "de positie ten opzichte van het referentiegebied is verbeterd",
     "unfavourable": "de positie ten opzichte van het referentiegebied is verslechterd",
-    "no_change": "de afwijking veranderde minder dan de drempel voor ‘geen verandering’",
+    "no_change": (
+        "de afwijking veranderde minder dan de drempel voor ‘geen verandering’, of niet "
+        "meer dan bij deze aantallen door toeval kan"
+    ),
     "better_and_staying_better": "het gebied deed het bij de nulmeting al beter dan het "
     "referentiegebied en doet dat nog steeds",
     "insufficient_data": "bij de nulmeting of de laatste meting is er geen (publiceerbaar) cijfer",
