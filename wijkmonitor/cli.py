@@ -134,7 +134,10 @@ COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.Namespace], int]]] =
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wijkmonitor", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="wijkmonitor",
+        description="Neighbourhood statistics in, a public monitor website out.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_, add_arguments, handler) in COMMANDS.items():
         p = sub.add_parser(name, help=help_)

@@ -151,7 +151,7 @@ def site_data(results: Results) -> SiteData:
     shown = (
         set(focus_areas) | set(gemeenten) | set(focus_totals) | set(regions.index[level == "group"])
     )
-    values = results.values[results.values["region"].astype(str).isin(shown)]
+    values = results.values[results.values["region"].isin(shown)]
     values = _with_reference_status(values)
     changes = results.changes.astype({"region": str, "indicator": str})
     changes = changes[changes["region"].isin(shown)]
