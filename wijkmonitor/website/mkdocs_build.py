@@ -120,6 +120,9 @@ def stash_html(markdown: str) -> tuple[str, list[str]]:
         else:
             parts.append(block)
             continue
+        if parts and parts[-1] == f"WMRAW{len(blocks) - 1:06d}":
+            blocks[-1] += "\n" + html  # one placeholder for a run of HTML blocks
+            continue
         parts.append(f"WMRAW{len(blocks):06d}")
         blocks.append(html)
     return "\n\n".join(parts), blocks
