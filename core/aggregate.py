@@ -18,7 +18,6 @@ from wijkmonitor.core.grid import Grid
 
 FIGURE, NOT_AVAILABLE, SECRET, ABSENT = 0, 2, 3, 4
 STATUS_CODES = {"": FIGURE, "-": FIGURE, ".": NOT_AVAILABLE, "x": SECRET}
-STATUS_SYMBOLS = np.array(["", "", ".", "x", "."], dtype=object)
 
 
 def product_name(variable: str, weight: str) -> str:

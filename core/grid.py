@@ -26,18 +26,9 @@ class Grid:
     def rows(self, region_positions: np.ndarray, period_positions: np.ndarray) -> np.ndarray:
         return np.asarray(region_positions) * len(self.periods) + np.asarray(period_positions)
 
-    def row_regions(self) -> np.ndarray:
-        """Region position of every row."""
-        return np.repeat(np.arange(len(self.regions)), len(self.periods))
-
     def row_periods(self) -> np.ndarray:
         """Period of every row."""
         return np.tile(self.periods, len(self.regions))
-
-    def region_rows(self, codes: pd.Series | np.ndarray) -> np.ndarray:
-        """For each code, the row of its first period (-1 where the code is unknown)."""
-        positions = self.regions.get_indexer(pd.Index(codes))
-        return np.where(positions >= 0, positions * len(self.periods), -1)
 
     def expand(self, region_positions: np.ndarray) -> np.ndarray:
         """Rows of the given regions for every period: shape (len, n_periods)."""
@@ -55,7 +46,4 @@ def reference_rows(grid: Grid, references: pd.Series) -> np.ndarray:
 
 def take(values: np.ndarray, rows: np.ndarray, fill: float = np.nan) -> np.ndarray:
     """values[rows] with ``fill`` where rows is -1."""
-    out = values[np.maximum(rows, 0)]
-    if np.issubdtype(out.dtype, np.floating):
-        return np.where(rows >= 0, out, fill)
-    return np.where(rows >= 0, out, fill)
+    return np.where(rows >= 0, values[np.maximum(rows, 0)], fill)

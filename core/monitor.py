@@ -140,15 +140,12 @@ def _read_indicators(root: Path, themes: dict[str, Theme]) -> tuple[dict, dict]:
 def _load_data(root: Path, config: MonitorConfig, base: pd.DataFrame) -> pd.DataFrame:
     pm = plugin_manager()
     frames, problems = [], []
-    for name, plugin in pm.list_name_plugin():
-        impl = getattr(plugin, "load_data", None)
-        if impl is None:
-            continue
-        # Each data source sees only its own section of monitor.yml.
-        kwargs = {"monitor_dir": root, "config": config.plugins.get(name, {}), "regions": base}
-        wanted = pm.hook.load_data.get_hookimpls()
-        argnames = next((h.argnames for h in wanted if h.plugin is plugin), tuple(kwargs))
-        frame = _collect(problems, impl, *[kwargs[a] for a in argnames])
+    for impl in pm.hook.load_data.get_hookimpls():
+        # Each data source sees only its own section of monitor.yml, and only the
+        # arguments its implementation names.
+        config_section = config.plugins.get(impl.plugin_name, {})
+        kwargs = {"monitor_dir": root, "config": config_section, "regions": base}
+        frame = _collect(problems, impl.function, *[kwargs[a] for a in impl.argnames])
         if frame is not None:
             frames.append(frame[DATA_COLUMNS])
     if problems:
