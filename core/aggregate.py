@@ -6,7 +6,9 @@ weight: the engine sums score x weight and weight, and divides later.
 
 Statuses travel as small codes so the worst one wins with a plain ``max``:
 0 a figure (CBS ``-`` nil is the figure 0), 2 not available (``.``), 3 secret (``x``),
-4 absent (no row in the data at all; shown as ``.``).
+4 absent (no row in the data at all; shown as ``.``). The computation adds
+5 not computable: every input is a figure but the formula divides by zero (a share of
+nobody, a mean of no sales, a spread of fewer than two).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 
 from wijkmonitor.core.grid import Grid
 
-FIGURE, NOT_AVAILABLE, SECRET, ABSENT = 0, 2, 3, 4
+FIGURE, NOT_AVAILABLE, SECRET, ABSENT, NOT_COMPUTABLE = 0, 2, 3, 4, 5
 STATUS_CODES = {"": FIGURE, "-": FIGURE, ".": NOT_AVAILABLE, "x": SECRET}
 
 

@@ -57,7 +57,7 @@ def gap_change(p_baseline: np.ndarray, p_latest: np.ndarray) -> tuple[np.ndarray
     sign_change = np.sign(p_baseline) * np.sign(p_latest) < 0
     baseline_zero = p_baseline == 0
     note = np.where(sign_change, "sign_change", np.where(baseline_zero, "baseline_zero", ""))
-    change = np.where(sign_change | baseline_zero, np.nan, change)
+    change = np.where(sign_change | baseline_zero | ~np.isfinite(change), np.nan, change)
     return change, note
 
 

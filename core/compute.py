@@ -14,7 +14,9 @@ import pandas as pd
 
 from wijkmonitor.core.aggregate import (
     ABSENT,
+    FIGURE,
     NOT_AVAILABLE,
+    NOT_COMPUTABLE,
     SECRET,
     base_columns,
     fill_areas,
@@ -34,7 +36,7 @@ from wijkmonitor.core.kinds import FormulaKind
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.monitor import Monitor
 from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds
-from wijkmonitor.core.suppression import Partitions, complementary, partitions
+from wijkmonitor.core.suppression import Relations, complementary, relations
 
 VALUE_COLUMNS = [
     "indicator",
@@ -45,11 +47,16 @@ VALUE_COLUMNS = [
     "reference_value",
     "deviation",
     "status",
+    "deviation_status",
     "denominator",
 ]
-# Status codes 0..4 (see aggregate.py) as the symbols of the results table.
-STATUS_CATEGORIES = ["", ".", "x"]
-STATUS_INDEX = np.array([0, 0, 1, 2, 1], dtype="int8")
+# A figure that cannot be computed: a division by zero (a share of nobody, a mean of no
+# sales, a spread of fewer than two), or p against a reference value of 0. The site shows
+# CBS's "." for it and says why.
+NOT_COMPUTABLE_STATUS = "niet te berekenen"
+# Status codes 0..5 (see aggregate.py) as the symbols of the results table.
+STATUS_CATEGORIES = ["", ".", "x", NOT_COMPUTABLE_STATUS]
+STATUS_INDEX = np.array([0, 0, 1, 2, 1, 3], dtype="int8")
 
 
 @dataclass
@@ -67,8 +74,9 @@ class IndicatorResult:
 
     value: np.ndarray
     code: np.ndarray
-    denominator: np.ndarray
+    denominator: np.ndarray  # published only with a figure, else NaN
     deviation: np.ndarray
+    deviation_code: np.ndarray  # status of p, as the codes of ``code``
     reference_value: np.ndarray
     deviation_se: np.ndarray  # standard error of p where counts are known, else NaN
     keep: np.ndarray  # rows that belong in the results table
@@ -124,24 +132,30 @@ def compute_indicator(
     grid: Grid,
     is_area: np.ndarray,
     ref_rows: np.ndarray,
-    parts: Partitions,
+    rel: Relations,
 ) -> IndicatorResult:
     """Value, status, suppression and deviation of one indicator on the whole grid."""
     kind = formula_kinds()[indicator.formula_kind]
     frame, code = _inputs(kind, inputs, values, status, is_area)
     options = resolved_options(indicator.formula, kind.options)
     value = kind.compute(frame, options).to_numpy(dtype=float)
-    value = np.where(code < NOT_AVAILABLE, value, np.nan)
-    code = np.where(np.isnan(value) & (code < NOT_AVAILABLE), NOT_AVAILABLE, code)
+    # Every input a figure, yet no finite value: a division by zero (or a plugin's inf).
+    counted = code < NOT_AVAILABLE
+    finite = np.isfinite(value)
+    value = np.where(counted & finite, value, np.nan)
+    code = np.where(counted & ~finite, NOT_COMPUTABLE, code)
     denominator = (
         frame[kind.denominator].to_numpy(dtype=float)
         if kind.denominator in frame
         else np.full(grid.n_rows, np.nan)
     )
     if indicator.min_denominator is not None:
-        published = code < NOT_AVAILABLE
-        primary = published & (denominator < indicator.min_denominator)
-        suppressed = complementary(primary, published, denominator, parts)
+        # A cell a reader could know (a figure, or "not computable", which says the
+        # denominator is 0) is published unless suppressed; a denominator of 0 is below
+        # any positive minimum, so such cells are secret like every other small one.
+        primary = counted & (denominator < indicator.min_denominator)
+        secret = primary | (code == SECRET)
+        suppressed = complementary(secret, counted, denominator, rel)
         value = np.where(suppressed, np.nan, value)
         code = np.where(suppressed, SECRET, code)
 
@@ -153,11 +167,14 @@ def compute_indicator(
 
     comparison = comparison_kinds()[indicator.comparison_kind]
     reference_value = take(value, ref_rows)
-    deviation = comparison.compute(
-        pd.Series(value),
-        pd.Series(reference_value),
-        resolved_options(indicator.comparison, comparison.options),
-    ).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deviation = comparison.compute(
+            pd.Series(value),
+            pd.Series(reference_value),
+            resolved_options(indicator.comparison, comparison.options),
+        ).to_numpy(dtype=float)
+    deviation = np.where(np.isfinite(deviation), deviation, np.nan)
+    deviation_code = _deviation_code(code, take(code, ref_rows, ABSENT), deviation)
     deviation_se = np.full(grid.n_rows, np.nan)
     if kind.proportion is not None and indicator.comparison_kind == "ratio":
         share = kind.proportion(frame, options).to_numpy(dtype=float)
@@ -165,8 +182,37 @@ def compute_indicator(
         deviation_se = ratio_deviation_se(
             value, reference_value, relative, take(relative, ref_rows)
         )
+        deviation_se = np.where(np.isfinite(deviation_se), deviation_se, np.nan)
+    # Counts travel with their figure only: a hidden cell's denominator is as secret as
+    # its value (and would give the value away through the parent's sum).
+    denominator = np.where(code == FIGURE, denominator, np.nan)
     return IndicatorResult(
-        value, code.astype("int8"), denominator, deviation, reference_value, deviation_se, keep
+        value,
+        code.astype("int8"),
+        denominator,
+        deviation,
+        deviation_code.astype("int8"),
+        reference_value,
+        deviation_se,
+        keep,
+    )
+
+
+def _deviation_code(
+    code: np.ndarray, reference_code: np.ndarray, deviation: np.ndarray
+) -> np.ndarray:
+    """Status of p: secret if either value is, not computable if both values are figures
+    (or one is not computable) yet p is not (a reference value of 0), else not available."""
+    either = np.maximum(code, reference_code)
+    secret = (code == SECRET) | (reference_code == SECRET)
+    computable_inputs = (either < NOT_AVAILABLE) | (
+        ((code < NOT_AVAILABLE) | (code == NOT_COMPUTABLE))
+        & ((reference_code < NOT_AVAILABLE) | (reference_code == NOT_COMPUTABLE))
+    )
+    return np.select(
+        [~np.isnan(deviation), secret, computable_inputs],
+        [FIGURE, SECRET, NOT_COMPUTABLE],
+        default=NOT_AVAILABLE,
     )
 
 
@@ -186,6 +232,9 @@ def _values_frame(
             "deviation": result.deviation[rows],
             "status": pd.Categorical.from_codes(
                 STATUS_INDEX[result.code[rows]], categories=STATUS_CATEGORIES
+            ),
+            "deviation_status": pd.Categorical.from_codes(
+                STATUS_INDEX[result.deviation_code[rows]], categories=STATUS_CATEGORIES
             ),
             "denominator": result.denominator[rows],
         }
@@ -220,6 +269,7 @@ def _changes_frame(
     )
     p_b, p_l = p_b[compared], deviation[compared, latest]
     change_se = np.sqrt(se_b[compared] ** 2 + se[compared, latest] ** 2)
+    change_se = np.where(np.isfinite(change_se), change_se, np.nan)
     change, note = gap_change(p_b, p_l)
     sign = np.full(len(compared), DIRECTION_SIGN[indicator.direction])
     return pd.DataFrame(
@@ -254,7 +304,7 @@ def compute_results(monitor: Monitor) -> Results:
         regions["reference"].where(regions["reference"] != "").to_numpy(),
         categories=grid.regions,
     )
-    parts = partitions(grid, regions, monitor.area_members)
+    rel = relations(grid, regions, monitor.membership)
     threshold = monitor.settings.no_change_threshold
 
     value_frames, change_frames = [], []
@@ -267,7 +317,7 @@ def compute_results(monitor: Monitor) -> Results:
             grid,
             is_area,
             ref_rows,
-            parts,
+            rel,
         )
         value_frames.append(_values_frame(indicator, result, grid, references))
         own = indicator.no_change_threshold

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from wijkmonitor.core.model import Indicator
@@ -16,6 +17,7 @@ def _check_options(
     choices: Mapping[str, tuple[str, ...]],
     doc: LocatedYaml,
     section: str,
+    signed: tuple[str, ...] = (),
 ) -> list[Problem]:
     problems = []
     for name, default in declared.items():
@@ -29,6 +31,10 @@ def _check_options(
                 problems.append(doc.problem(loc, f"{given!r} is not one of {', '.join(allowed)}"))
         elif isinstance(given, bool) or not isinstance(given, int | float):
             problems.append(doc.problem(loc, f"{given!r} is not a number"))
+        elif not math.isfinite(given):
+            problems.append(doc.problem(loc, f"{given!r} is not a finite number"))
+        elif given <= 0 and name not in signed:
+            problems.append(doc.problem(loc, f"{given!r} is not allowed; must be more than 0"))
     return problems
 
 
@@ -44,6 +50,8 @@ def _kind_and_unknown_keys(
     kind = kinds.get(str(spec.get("kind")))
     if kind is None:
         message = f"{spec.get('kind')!r} is not one of {', '.join(kinds)}"
+        if "kind" not in spec:
+            message = f"required field is missing; one of {', '.join(kinds)}"
         raise ProblemsError([doc.problem((section, "kind"), message)])
     allowed = ["kind", *keys(kind)]
     problems = [
@@ -67,15 +75,22 @@ def check_formula(indicator: Indicator, doc: LocatedYaml, variables: set[str]) -
         lambda k: (*k.inputs, *k.optional_inputs, *k.options),
     )
     fields = (*kind.inputs, *kind.optional_inputs)
-    problems += _check_options(spec, kind.options, kind.choices, doc, "formula")
+    problems += _check_options(
+        spec, kind.options, kind.choices, doc, "formula", kind.signed_options
+    )
     if problems:
         raise ProblemsError(problems)
     if kind.resolve_inputs is not None:
         inputs = kind.resolve_inputs(spec)
     else:
         for name in kind.inputs:
-            if not isinstance(spec.get(name), str):
-                problems.append(doc.problem(("formula", name), "required: the name of a variable"))
+            given = spec.get(name)
+            if given is None:
+                message = "required field is missing: the name of a variable in the data"
+                problems.append(doc.problem(("formula", name), message))
+            elif not isinstance(given, str):
+                message = f"{given!r} is not the name of a variable in the data"
+                problems.append(doc.problem(("formula", name), message))
         inputs = {name: spec[name] for name in fields if isinstance(spec.get(name), str)}
     for name, variable in inputs.items():
         if variable not in variables:
@@ -91,6 +106,6 @@ def check_comparison(indicator: Indicator, doc: LocatedYaml) -> None:
     kind, problems = _kind_and_unknown_keys(
         spec, comparison_kinds(), doc, "comparison", lambda k: tuple(k.options)
     )
-    problems += _check_options(spec, kind.options, {}, doc, "comparison")
+    problems += _check_options(spec, kind.options, {}, doc, "comparison", kind.signed_options)
     if problems:
         raise ProblemsError(problems)

@@ -56,5 +56,7 @@ def load_data(monitor_dir, config, regions):
     ``.`` not available, ``x`` secret, ``-`` nil). Raise
     :class:`wijkmonitor.core.problems.ProblemsError` for bad input, naming file, line
     and field. All frames returned by all plugins are concatenated; a
-    (region, period, variable) given twice is an error.
+    (region, period, variable) given twice is an error. Any other exception is
+    reported as a problem naming the plugin, the hook and the exception (no traceback);
+    so is a return value that is not such a frame.
     """

@@ -34,6 +34,11 @@ class FormulaKind:
                  denominator), for kinds built on counts. With it the engine knows the
                  binomial uncertainty of the value, and "no change" can be tested.
     describe:    (formula mapping) -> the formula written out in Dutch, for the site.
+    counts:      inputs that count something (people, households) and so cannot be
+                 negative in the data. None: the ``denominator`` input, plus every input
+                 of a kind with a ``proportion`` (a share of counts).
+    signed_options: numeric options that may be zero or negative; every other numeric
+                 option must be a positive number (a ``per`` of 0 means nothing).
     """
 
     name: str
@@ -47,6 +52,16 @@ class FormulaKind:
     weighted: Mapping[str, str] = field(default_factory=dict)
     denominator: str | None = None
     proportion: FormulaCompute | None = None
+    counts: tuple[str, ...] | None = None
+    signed_options: tuple[str, ...] = ()
+
+    def count_inputs(self) -> tuple[str, ...]:
+        """The input fields whose variables must not be negative."""
+        if self.counts is not None:
+            return self.counts
+        if self.proportion is not None:
+            return (*self.inputs, *self.optional_inputs)
+        return (self.denominator,) if self.denominator else ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,8 @@ class ComparisonKind:
     example:  a worked example (value, reference value) for the site.
     deviation_unit: "percent" when p is a relative deviation in %, "unit" when p is in
               the indicator's own unit (a difference of scores).
+    signed_options: numeric options that may be zero or negative; every other numeric
+              option must be a positive number (an ``offset`` shifts scores above zero).
     """
 
     name: str
@@ -65,3 +82,4 @@ class ComparisonKind:
     example: tuple[float, float] = (5.0, 4.0)
     options: Mapping[str, float | None] = field(default_factory=dict)
     deviation_unit: str = "percent"
+    signed_options: tuple[str, ...] = ()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 AREA_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+# Periods are years; anything outside this range is a typo (20007) or a wrong column.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
 class Strict(BaseModel):
@@ -41,8 +44,8 @@ class Indicator(Strict):
     comparison: dict[str, Any]
     source: str
     measurement_moment: MeasurementMoment
-    periods: list[int] | None = None
-    baseline_period: int | None = None
+    periods: list[Year] | None = None
+    baseline_period: Year | None = None
     decimals: int = Field(default=1, ge=0, le=4)
     min_denominator: float | None = Field(default=None, ge=0)
     # Overrides settings.no_change_threshold, in points of p (for scores compared by

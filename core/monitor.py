@@ -13,13 +13,21 @@ from pydantic import ValidationError
 
 from wijkmonitor.core.formulas import check_comparison, check_formula
 from wijkmonitor.core.model import Indicator, MonitorConfig, Settings, Theme
-from wijkmonitor.core.pluginmanager import plugin_manager
+from wijkmonitor.core.pluginmanager import (
+    comparison_kinds,
+    formula_kinds,
+    plugin_manager,
+    plugin_names,
+    plugin_problem,
+)
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.core.regions import build_regions, read_areas, read_base_regions
-from wijkmonitor.core.tidy import duplicated_keys
+from wijkmonitor.core.tidy import duplicated_keys, locate_rows
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
 
 DATA_COLUMNS = ["region", "period", "variable", "value", "status"]
+# A big broken file reports this many rows per kind of problem, then a count of the rest.
+MAX_REPORTED = 20
 
 
 @dataclass
@@ -70,23 +78,64 @@ def _validate(model, doc: LocatedYaml, prefix: tuple = ()):
 def _read_config(root: Path) -> MonitorConfig:
     path = root / "monitor.yml"
     if not path.exists():
-        raise ProblemsError([Problem("monitor.yml", None, None, "file is missing (needs title)")])
+        message = "is missing; it holds at least `title: ...` (`wijkmonitor init DIR` makes one)"
+        raise ProblemsError([Problem("monitor.yml", None, "file", message)])
     doc = load_yaml(path, "monitor.yml")
     if not isinstance(doc.data, dict):
-        raise ProblemsError([Problem("monitor.yml", 1, None, "must be a mapping with a title")])
-    return _validate(MonitorConfig, doc)
+        keys = ", ".join(MonitorConfig.model_fields)
+        raise ProblemsError(
+            [
+                Problem(
+                    "monitor.yml",
+                    1,
+                    "top level",
+                    f"{_what(doc.data)}; must be a mapping with the keys {keys} "
+                    "(title is required)",
+                )
+            ]
+        )
+    config = _validate(MonitorConfig, doc)
+    loaded = plugin_names()
+    unknown = [name for name in config.plugins if name not in loaded]
+    if unknown:
+        raise ProblemsError(
+            [
+                doc.problem(
+                    ("plugins", name),
+                    f"no plugin named {name!r} is installed; loaded: {', '.join(loaded)}",
+                )
+                for name in unknown
+            ]
+        )
+    return config
 
 
-def _read_themes(root: Path) -> dict[str, Theme]:
+def _what(data: object) -> str:
+    """How a YAML document that is not what it should be reads to a user."""
+    if data is None:
+        return "the file is empty"
+    kind = {
+        list: "a list",
+        dict: "a mapping",
+        str: "a single text",
+        int: "a number",
+        float: "a number",
+    }
+    return f"the file holds {kind.get(type(data), type(data).__name__)}"
+
+
+def _read_themes(root: Path) -> dict[str, Theme] | None:
     display = "indicators/themes.yml"
     path = root / display
+    if not path.parent.is_dir():
+        return None  # reported once, by _read_indicators
     if not path.exists():
-        raise ProblemsError([Problem(display, None, None, "file is missing (list of themes)")])
+        message = "is missing; it lists the themes, each - {id, title, description}"
+        raise ProblemsError([Problem(display, None, "file", message)])
     doc = load_yaml(path, display)
     if not isinstance(doc.data, list):
-        raise ProblemsError(
-            [Problem(display, 1, None, "must be a list of {id, title, description}")]
-        )
+        message = f"{_what(doc.data)}; must be a list of themes, each - {{id, title, description}}"
+        raise ProblemsError([Problem(display, 1, "top level", message)])
     themes, problems = {}, []
     for i, item in enumerate(doc.data):
         try:
@@ -95,17 +144,24 @@ def _read_themes(root: Path) -> dict[str, Theme]:
             problems += pydantic_problems(doc, exc, (i,))
             continue
         if theme.id in themes:
-            problems.append(doc.problem((i, "id"), f"{theme.id!r} is declared twice"))
+            first = doc.line((list(themes).index(theme.id), "id"))
+            message = f"{theme.id!r} is already the id of the theme on line {first}"
+            problems.append(doc.problem((i, "id"), message))
+            continue
         themes[theme.id] = theme
     if problems:
         raise ProblemsError(problems)
     return themes
 
 
-def _read_indicators(root: Path, themes: dict[str, Theme]) -> tuple[dict, dict]:
+def _read_indicators(root: Path, themes: dict[str, Theme] | None) -> tuple[dict, dict]:
+    """Every indicator YAML; with ``themes`` None (themes.yml is broken) themes go unchecked."""
     indicators: dict[str, Indicator] = {}
     docs: dict[str, LocatedYaml] = {}
     problems: list[Problem] = []
+    if not (root / "indicators").is_dir():
+        message = "is missing; it holds themes.yml and one YAML file per indicator"
+        raise ProblemsError([Problem("indicators/", None, "directory", message)])
     paths = sorted(p for p in (root / "indicators").glob("*.yml") if p.name != "themes.yml")
     for path in paths:
         display = f"indicators/{path.name}"
@@ -113,7 +169,8 @@ def _read_indicators(root: Path, themes: dict[str, Theme]) -> tuple[dict, dict]:
         if doc is None:
             continue
         if not isinstance(doc.data, dict):
-            problems.append(Problem(display, 1, None, "must be a mapping of indicator fields"))
+            message = f"{_what(doc.data)}; must be a mapping of indicator fields (id, title, ...)"
+            problems.append(Problem(display, 1, "top level", message))
             continue
         indicator = _collect(problems, _validate, Indicator, doc)
         if indicator is None:
@@ -122,7 +179,7 @@ def _read_indicators(root: Path, themes: dict[str, Theme]) -> tuple[dict, dict]:
             first = indicators[indicator.id].source_file
             problems.append(doc.problem(("id",), f"{indicator.id!r} is also the id in {first}"))
             continue
-        if indicator.theme not in themes:
+        if themes is not None and indicator.theme not in themes:
             allowed = ", ".join(themes) or "(none declared)"
             message = f"{indicator.theme!r} is not a theme in indicators/themes.yml ({allowed})"
             problems.append(doc.problem(("theme",), message))
@@ -137,39 +194,88 @@ def _read_indicators(root: Path, themes: dict[str, Theme]) -> tuple[dict, dict]:
     return indicators, docs
 
 
+def _call_load_data(impl, kwargs: dict) -> pd.DataFrame | None:
+    """One plugin's data; anything but a ProblemsError from it is the plugin's bug."""
+    name = impl.plugin_name
+    try:
+        frame = impl.function(*[kwargs[a] for a in impl.argnames])
+    except ProblemsError:
+        raise
+    except Exception as exc:
+        raise ProblemsError([plugin_problem(name, "load_data", exc)]) from None
+    if frame is None:
+        return None
+    where = f"plugin {name!r}"
+    if not isinstance(frame, pd.DataFrame):
+        message = f"returned {type(frame).__name__}, not a DataFrame (or None)"
+        raise ProblemsError([Problem(where, None, "load_data", message)])
+    missing = [c for c in DATA_COLUMNS if c not in frame.columns]
+    if missing:
+        message = (
+            f"returned a frame without the columns {', '.join(missing)}; "
+            f"needs {', '.join(DATA_COLUMNS)}"
+        )
+        raise ProblemsError([Problem(where, None, "load_data", message)])
+    return frame[DATA_COLUMNS]
+
+
 def _load_data(root: Path, config: MonitorConfig, base: pd.DataFrame) -> pd.DataFrame:
     pm = plugin_manager()
-    frames, problems = [], []
+    frames, sources, problems = [], [], []
     for impl in pm.hook.load_data.get_hookimpls():
         # Each data source sees only its own section of monitor.yml, and only the
         # arguments its implementation names.
         config_section = config.plugins.get(impl.plugin_name, {})
         kwargs = {"monitor_dir": root, "config": config_section, "regions": base}
-        frame = _collect(problems, impl.function, *[kwargs[a] for a in impl.argnames])
+        frame = _collect(problems, _call_load_data, impl, kwargs)
         if frame is not None:
-            frames.append(frame[DATA_COLUMNS])
+            frames.append(frame)
+            sources.append(impl.plugin_name)
     if problems:
         raise ProblemsError(problems)
     if not frames:
         return pd.DataFrame(
             {c: pd.Series(dtype=t) for c, t in zip(DATA_COLUMNS, "OiOfO", strict=True)}
         )
-    data = _concat_data(frames)
+    try:
+        data = _concat_data(frames)
+    except (TypeError, ValueError) as exc:
+        names = ", ".join(repr(s) for s in sources if s != "csv_data")
+        message = f"the data of plugin(s) {names} cannot be combined: {exc}"
+        raise ProblemsError([Problem("data/", None, "load_data", message)]) from None
     dupes = duplicated_keys(data)
     if dupes.any():
-        first = data[dupes].iloc[0]
-        raise ProblemsError(
-            [
-                Problem(
-                    "data/",
-                    None,
-                    "variable",
-                    f"{dupes.sum()} figures are given twice by different files or plugins, "
-                    f"e.g. {first['variable']!r} for {first['region']} in {first['period']}",
-                )
-            ]
-        )
+        # Within one CSV file duplicates are reported by row; these come from two sources.
+        raise ProblemsError(_duplicates_across_sources(root, data, dupes, sources))
     return data
+
+
+def _duplicates_across_sources(
+    root: Path, data: pd.DataFrame, dupes: np.ndarray, sources: list[str]
+) -> list[Problem]:
+    """Figures given by two files (or a file and a plugin): name both places."""
+    rows = data.loc[dupes, ["region", "period", "variable"]].astype(
+        {"region": str, "variable": str}
+    )
+    shown = rows.head(MAX_REPORTED)
+    located = locate_rows(root, shown)
+    problems = []
+    for row in shown.itertuples(index=False):  # at most MAX_REPORTED rows
+        key = (row.region, row.period, row.variable)
+        places = located.get(key, [])
+        what = f"{row.region}, {row.period}, {row.variable}"
+        if len(places) >= 2:
+            (first, first_line), (file, line) = places[0], places[1]
+            message = f"{what} is also given in {first}:{first_line}; give each figure once"
+        else:
+            file, line = places[0] if places else ("data/", None)
+            plugins = ", ".join(repr(s) for s in sources if s != "csv_data")
+            message = f"{what} is also given by a data plugin ({plugins}); give each figure once"
+        problems.append(Problem(file, line, "region", message))
+    if len(rows) > MAX_REPORTED:
+        rest = len(rows) - MAX_REPORTED
+        problems.append(Problem("data/", None, "region", f"... and {rest} more given twice"))
+    return problems
 
 
 def _concat_data(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -194,14 +300,56 @@ def _concat_data(frames: list[pd.DataFrame]) -> pd.DataFrame:
     )
 
 
+def _negative_counts(
+    root: Path, data: pd.DataFrame, indicators: dict[str, Indicator], inputs: dict
+) -> list[Problem]:
+    """Rows with a negative value for a variable some formula uses as a count."""
+    kinds = formula_kinds()
+    used_as: dict[str, str] = {}
+    for ind_id, fields in inputs.items():
+        indicator = indicators[ind_id]
+        counts = kinds[indicator.formula_kind].count_inputs()
+        for name, variable in fields.items():
+            if name in counts:
+                used_as.setdefault(variable, f"formula.{name} in {indicator.source_file}")
+    if not used_as:
+        return []
+    bad = data["variable"].isin(list(used_as)).to_numpy() & (data["value"].to_numpy() < 0)
+    if not bad.any():
+        return []
+    rows = data.loc[bad, ["region", "period", "variable", "value"]].astype(
+        {"region": str, "variable": str}
+    )
+    shown = rows.head(MAX_REPORTED)
+    located = locate_rows(root, shown)
+    problems = []
+    for row in shown.itertuples(index=False):  # at most MAX_REPORTED rows
+        message = (
+            f"{row.value:g} is negative, but {row.variable!r} is a count "
+            f"({used_as[row.variable]}); counts cannot be negative"
+        )
+        places = located.get((row.region, row.period, row.variable))
+        where = places[0] if places else ("data/", None)
+        if not places:
+            message += f" ({row.region}, {row.period}, from a data plugin)"
+        problems.append(Problem(where[0], where[1], "value", message))
+    if len(rows) > MAX_REPORTED:
+        rest = len(rows) - MAX_REPORTED
+        problems.append(Problem("data/", None, "value", f"... and {rest} more negative counts"))
+    return problems
+
+
 def load_monitor(root: Path | str) -> Monitor:
     """Read and validate a monitor; raise one ProblemsError listing every problem."""
     root = Path(root)
     if not root.is_dir():
-        raise ProblemsError([Problem(str(root), None, None, "is not a directory")])
+        message = (
+            "does not exist" if not root.exists() else "is a file, not a monitor directory"
+        ) + " (a monitor directory holds monitor.yml; `wijkmonitor init DIR` makes one)"
+        raise ProblemsError([Problem(str(root), None, "monitor directory", message)])
     problems: list[Problem] = []
     config = _collect(problems, _read_config, root)
-    themes = _collect(problems, _read_themes, root) or {}
+    themes = _collect(problems, _read_themes, root)
     loaded = _collect(problems, _read_indicators, root, themes)
     base = _collect(problems, read_base_regions, root / "data/regions.csv", "data/regions.csv")
     areas_doc = _collect(problems, read_areas, root / "areas.yml", "areas.yml")
@@ -211,7 +359,9 @@ def load_monitor(root: Path | str) -> Monitor:
     data = None
     if base is not None and config is not None:
         data = _collect(problems, _load_data, root, config, base)
-    if problems or loaded is None or built is None or data is None:
+    # A broken plugin is reported once, not once per indicator.
+    kinds = _collect(problems, lambda: (formula_kinds(), comparison_kinds()))
+    if problems or loaded is None or built is None or data is None or kinds is None:
         raise ProblemsError(problems)
 
     indicators, docs = loaded
@@ -222,6 +372,9 @@ def load_monitor(root: Path | str) -> Monitor:
         _collect(problems, check_comparison, indicator, docs[ind_id])
         if resolved is not None:
             inputs[ind_id] = resolved
+    if problems:
+        raise ProblemsError(problems)
+    problems += _negative_counts(root, data, indicators, inputs)
     if problems:
         raise ProblemsError(problems)
     regions, membership = built

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pandas.api.types import is_float_dtype, is_integer_dtype
 
@@ -15,6 +16,15 @@ from wijkmonitor.core.compute import Results
 # Six decimals is far below any published precision, and keeps the files readable.
 DECIMALS = 6
 CHUNK_ROWS = 500_000
+# A text cell that starts like this is a formula to a spreadsheet (CSV injection): it gets
+# a leading apostrophe. A lone "-" (CBS: nil) is left alone; numeric columns are never text.
+FORMULA_START = r"^(?:[=+@\t\r]|-.)"
+
+
+def _inert(array: pa.Array) -> pa.Array:
+    """Text cells that a spreadsheet would run as a formula, prefixed with '."""
+    risky = pc.match_substring_regex(array, FORMULA_START)
+    return pc.if_else(risky, pc.binary_join_element_wise("'", array, ""), array)
 
 
 def write_csv(frame: pd.DataFrame, path: Path, synthetic: bool = False) -> Path:
@@ -45,9 +55,12 @@ def _arrow_chunk(frame: pd.DataFrame, synthetic: bool) -> pa.Table:
                 column.cat.categories.astype(str).to_numpy(dtype=object), pa.string()
             )
             codes = pa.array(column.cat.codes.to_numpy(), mask=column.isna().to_numpy())
+            # Only the categories need checking: a handful of strings, not a row each.
+            categories = _inert(categories)
             columns[name] = pa.DictionaryArray.from_arrays(codes, categories).cast(pa.string())
         else:
-            columns[name] = pa.array(column.astype(str).to_numpy(dtype=object), pa.string())
+            text = pa.array(column.astype(str).to_numpy(dtype=object), pa.string())
+            columns[name] = _inert(text)
     if synthetic:
         # Synthetic figures carry their label wherever they travel.
         columns["data"] = pa.array(np.full(len(frame), "synthetic", dtype=object), pa.string())

@@ -8,6 +8,7 @@ import pluggy
 
 from wijkmonitor.core import hookspecs
 from wijkmonitor.core.kinds import ComparisonKind, FormulaKind
+from wijkmonitor.core.problems import Problem, ProblemsError
 
 
 @functools.cache
@@ -19,25 +20,70 @@ def plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def _by_name(lists, what: str) -> dict:
+def plugin_problem(plugin: str, hook: str, exc: BaseException) -> Problem:
+    """A third-party hook implementation that raised: name the plugin, the hook and why."""
+    return Problem(
+        f"plugin {plugin!r}",
+        None,
+        hook,
+        f"raised {type(exc).__name__}: {exc} (an error in the plugin, not in the monitor's "
+        "files: report it to the plugin's authors)",
+    )
+
+
+def plugin_names() -> list[str]:
+    """The names of the loaded plugins (entry-point names), sorted."""
+    return sorted(name for name, _ in plugin_manager().list_name_plugin())
+
+
+def _by_name(hook: str, cls: type, what: str) -> dict:
+    """Call every implementation of a register hook on its own, so one broken plugin is
+    named instead of breaking everything; a kind registered twice is a problem too."""
     kinds: dict = {}
-    for items in lists:
-        for kind in items or ():
-            if kind.name in kinds:
-                raise RuntimeError(f"two plugins register the {what} kind {kind.name!r}")
-            kinds[kind.name] = kind
+    owner: dict[str, str] = {}
+    problems: list[Problem] = []
+    for impl in getattr(plugin_manager().hook, hook).get_hookimpls():
+        try:
+            items = list(impl.function() or ())
+        except Exception as exc:
+            problems.append(plugin_problem(impl.plugin_name, hook, exc))
+            continue
+        for kind in items:
+            if not isinstance(kind, cls):
+                message = f"returned {kind!r}, not a {cls.__name__}"
+                problems.append(Problem(f"plugin {impl.plugin_name!r}", None, hook, message))
+            elif kind.name in kinds:
+                message = (
+                    f"registers the {what} kind {kind.name!r}, which plugin "
+                    f"{owner[kind.name]!r} registers too (kind names must be unique)"
+                )
+                problems.append(Problem(f"plugin {impl.plugin_name!r}", None, hook, message))
+            else:
+                kinds[kind.name] = kind
+                owner[kind.name] = impl.plugin_name
+    if problems:
+        raise ProblemsError(problems)
     return dict(sorted(kinds.items()))
 
 
 # Plugins are loaded once per process, so their kinds are fixed: ask pluggy once.
 @functools.cache
 def formula_kinds() -> dict[str, FormulaKind]:
-    return _by_name(plugin_manager().hook.register_formula_kinds(), "formula")
+    """Every registered formula kind by name; ProblemsError naming a broken plugin."""
+    return _by_name("register_formula_kinds", FormulaKind, "formula")
 
 
 @functools.cache
 def comparison_kinds() -> dict[str, ComparisonKind]:
-    return _by_name(plugin_manager().hook.register_comparison_kinds(), "comparison")
+    """Every registered comparison kind by name; ProblemsError naming a broken plugin."""
+    return _by_name("register_comparison_kinds", ComparisonKind, "comparison")
+
+
+def _names(plugin: object, hook: str) -> str:
+    try:
+        return ", ".join(k.name for k in getattr(plugin, hook)())
+    except Exception as exc:
+        return f"(raised {type(exc).__name__}: {exc})"
 
 
 def describe_plugins() -> list[str]:
@@ -50,11 +96,9 @@ def describe_plugins() -> list[str]:
         origin = f"{dist.project_name} {dist.version}" if dist else "registered in code"
         provides = []
         if hasattr(plugin, "register_formula_kinds"):
-            names = [k.name for k in plugin.register_formula_kinds()]
-            provides.append("formula kinds: " + ", ".join(names))
+            provides.append("formula kinds: " + _names(plugin, "register_formula_kinds"))
         if hasattr(plugin, "register_comparison_kinds"):
-            names = [k.name for k in plugin.register_comparison_kinds()]
-            provides.append("comparison kinds: " + ", ".join(names))
+            provides.append("comparison kinds: " + _names(plugin, "register_comparison_kinds"))
         if hasattr(plugin, "load_data"):
             provides.append("data source")
         where = getattr(plugin, "__file__", "?")

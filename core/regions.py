@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from wijkmonitor.core.model import Area, AreasFile
 from wijkmonitor.core.problems import Problem, ProblemsError
-from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
+from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems, read_utf8
 
 LEVELS = ("gemeente", "wijk", "buurt", "pc4")
 # Areas whose figures are given directly rather than summed from members (e.g. the
@@ -22,50 +22,133 @@ LEVELS = ("gemeente", "wijk", "buurt", "pc4")
 DIRECT_AREA_LEVELS = ("focus_area", "focus_total", "group")
 REGION_COLUMNS = ["code", "name", "level", "parent"]
 OPTIONAL_COLUMNS = ["reference"]
+MAX_REPORTED = 20
+CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 
 
 def read_base_regions(path: Path, display: str) -> pd.DataFrame:
     """Read ``regions.csv``; every problem names its row."""
     if not path.exists():
-        raise ProblemsError(
-            [Problem(display, None, None, "file is missing (code,name,level,parent)")]
-        )
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if list(frame.columns) not in (REGION_COLUMNS, REGION_COLUMNS + OPTIONAL_COLUMNS):
-        message = f"columns must be {', '.join(REGION_COLUMNS)} and optionally reference"
-        raise ProblemsError([Problem(display, 1, None, message)])
+        message = "is missing; it lists the base regions: code,name,level,parent"
+        raise ProblemsError([Problem(display, None, "file", message)])
+    frame = _read_regions_csv(path, display)
     if "reference" not in frame.columns:
         frame["reference"] = ""
     frame = frame.apply(lambda c: c.str.strip())
     problems = []
     line = frame.index + 2
-    for i in frame.index[frame["code"] == ""]:
-        problems.append(Problem(display, int(line[i]), "code", "is empty"))
+
+    def rows(mask: pd.Series, field: str, message) -> None:
+        # At most MAX_REPORTED rows of one kind; a million-row file stays readable.
+        hits = frame.index[mask]
+        for i in hits[:MAX_REPORTED]:
+            problems.append(Problem(display, int(line[i]), field, message(i)))
+        if len(hits) > MAX_REPORTED:
+            rest = len(hits) - MAX_REPORTED
+            problems.append(Problem(display, None, field, f"... and {rest} more like the above"))
+
+    rows(frame["code"] == "", "code", lambda i: "is empty; every region needs a code")
+    # Codes become file names and addresses on the site (/gemeente/GM0363/).
+    bad_code = (frame["code"] != "") & ~frame["code"].str.fullmatch(CODE_PATTERN)
+    rows(
+        bad_code,
+        "code",
+        lambda i: (
+            f"{frame['code'][i]!r} is not allowed; a code has letters, digits, '_' "
+            "and '-' only (e.g. GM0363, WK036300, 1024)"
+        ),
+    )
     allowed = (*LEVELS, *DIRECT_AREA_LEVELS)
-    for i in frame.index[~frame["level"].isin(allowed)]:
-        message = f"{frame['level'][i]!r} is not one of {', '.join(allowed)}"
-        problems.append(Problem(display, int(line[i]), "level", message))
-    for i in frame.index[frame["code"].duplicated() & (frame["code"] != "")]:
-        problems.append(
-            Problem(display, int(line[i]), "code", f"{frame['code'][i]!r} is listed twice")
-        )
+    rows(
+        ~frame["level"].isin(allowed),
+        "level",
+        lambda i: f"{frame['level'][i]!r} is not one of {', '.join(allowed)}",
+    )
+    first_line = line.to_series(index=frame.index).groupby(frame["code"]).transform("first")
+    rows(
+        frame["code"].duplicated() & (frame["code"] != ""),
+        "code",
+        lambda i: f"{frame['code'][i]!r} is listed twice (also on line {first_line[i]})",
+    )
     unknown_parent = (frame["parent"] != "") & ~frame["parent"].isin(frame["code"])
-    for i in frame.index[unknown_parent]:
-        message = f"{frame['parent'][i]!r} is not a listed code"
-        problems.append(Problem(display, int(line[i]), "parent", message))
+    rows(
+        unknown_parent,
+        "parent",
+        lambda i: f"{frame['parent'][i]!r} is not a listed code (leave it empty for a gemeente)",
+    )
     unknown_reference = (frame["reference"] != "") & ~frame["reference"].isin(frame["code"])
-    for i in frame.index[unknown_reference]:
-        message = f"{frame['reference'][i]!r} is not a listed code"
-        problems.append(Problem(display, int(line[i]), "reference", message))
+    rows(
+        unknown_reference,
+        "reference",
+        lambda i: f"{frame['reference'][i]!r} is not a listed code",
+    )
+    if problems:
+        raise ProblemsError(problems)
+    cycles = _in_parent_cycle(frame)
+    parent = dict(zip(frame["code"], frame["parent"], strict=True))
+    rows(cycles, "parent", lambda i: f"the parents go round in a cycle: {_chain(frame, i, parent)}")
     if problems:
         raise ProblemsError(problems)
     return frame.set_index("code")
+
+
+def _read_regions_csv(path: Path, display: str) -> pd.DataFrame:
+    columns = f"{','.join(REGION_COLUMNS)}[,reference]"
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        # pandas decodes in chunks: decode the whole file to say where it goes wrong.
+        read_utf8(path, display)
+        raise
+    except pd.errors.EmptyDataError:
+        message = f"the file is empty; the first line must be {columns}"
+        raise ProblemsError([Problem(display, 1, "header", message)]) from None
+    except pd.errors.ParserError as exc:
+        raise ProblemsError([Problem(display, None, "csv", f"not valid CSV: {exc}")]) from None
+    if list(frame.columns) not in (REGION_COLUMNS, REGION_COLUMNS + OPTIONAL_COLUMNS):
+        missing = [c for c in REGION_COLUMNS if c not in frame.columns]
+        message = f"columns must be {columns}"
+        if missing:
+            message += f"; missing: {', '.join(missing)}"
+        unknown = [c for c in frame.columns if c not in REGION_COLUMNS + OPTIONAL_COLUMNS]
+        if unknown:
+            message += f"; unknown: {', '.join(map(str, unknown))}"
+        raise ProblemsError([Problem(display, 1, "header", message)])
+    if frame.empty:
+        message = "the file has a header but no regions; list at least the gemeente"
+        raise ProblemsError([Problem(display, 1, "rows", message)])
+    return frame
+
+
+def _in_parent_cycle(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose chain of parents never ends (vectorised: pointer doubling)."""
+    parent = pd.Series(frame["parent"].to_numpy(), index=frame["code"].to_numpy())
+    parent = parent[~parent.index.duplicated()]
+    cursor = frame["parent"]
+    steps = 1
+    while steps <= len(frame):
+        cursor = cursor.map(parent).fillna("")
+        parent = parent.map(parent).fillna("").where(parent != "", "")
+        steps *= 2
+    return cursor != ""
+
+
+def _chain(frame: pd.DataFrame, i: int, parent: dict[str, str]) -> str:
+    code = frame["code"][i]
+    chain = [code]
+    while parent.get(chain[-1]) and parent[chain[-1]] not in chain:
+        chain.append(parent[chain[-1]])
+    chain.append(parent.get(chain[-1], ""))
+    return " -> ".join(chain)
 
 
 def read_areas(path: Path, display: str) -> tuple[list[Area], LocatedYaml | None]:
     if not path.exists():
         return [], None
     doc = load_yaml(path, display)
+    if doc.data is not None and not isinstance(doc.data, dict):
+        message = "must be a mapping with the key areas (a list of areas), or empty"
+        raise ProblemsError([Problem(display, 1, "top level", message)])
     try:
         return AreasFile.model_validate(doc.data or {}).areas, doc
     except ValidationError as exc:
@@ -98,12 +181,17 @@ def build_regions(
 
     area_ids = [a.id for a in areas]
     known = set(base.index) | set(area_ids)
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, area in enumerate(areas):
         where = ("areas", i)
-        if area.id in base.index or area.id in seen:
-            problems.append(problem((*where, "id"), f"{area.id!r} is used twice"))
-        seen.add(area.id)
+        if area.id in base.index:
+            message = f"{area.id!r} is also a code in data/regions.csv; choose another id"
+            problems.append(problem((*where, "id"), message))
+        elif area.id in seen:
+            first = doc.line(("areas", seen[area.id], "id")) if doc else None
+            message = f"{area.id!r} is already the id of the area on line {first}"
+            problems.append(problem((*where, "id"), message))
+        seen.setdefault(area.id, i)
         for j, member in enumerate(area.members):
             if member not in known:
                 message = f"{member!r} is neither a code in data/regions.csv nor an area id"

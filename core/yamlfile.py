@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -32,61 +33,157 @@ class LocatedYaml:
         return Problem(self.file, self.line(loc), field, message)
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], twice: list[tuple]) -> None:
+    """Record the line of every key path; keys given twice in one mapping go to ``twice``."""
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
             child = (*loc, key.value)
-            lines[child] = key.start_mark.line + 1
-            _walk(value, child, lines)
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                field = ".".join(str(p) for p in child)
+                message = (
+                    f"the key is also on line {seen[key.value]} "
+                    "(YAML would silently keep only the last one)"
+                )
+                twice.append((line, field, message))
+            seen[key.value] = line
+            lines[child] = line
+            _walk(value, child, lines, twice)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*loc, i), lines)
+            _walk(item, (*loc, i), lines, twice)
+
+
+def decoding_problem(data: bytes, exc: UnicodeDecodeError, display: str) -> Problem:
+    """Where a file stops being UTF-8: the line and the byte, and what to do about it."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    byte = data[exc.start : exc.start + 1].hex()
+    hint = ""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        hint = " (the file looks like UTF-16)"
+    return Problem(
+        display,
+        line,
+        "encoding",
+        f"byte 0x{byte} is not UTF-8{hint}; save the file as UTF-8",
+    )
+
+
+def read_utf8(path: Path, display: str) -> str:
+    """The text of ``path``; a file that is not UTF-8 (a BOM is fine) is a Problem."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProblemsError([decoding_problem(data, exc, display)]) from None
+
+
+def syntax_problem(exc: yaml.YAMLError, display: str) -> Problem:
+    """A YAML syntax error as a Problem with the line it was found on."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(display, None, None, f"YAML error: {exc}")
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    reason = str(exc.problem or exc.context)
+    if "'\\t'" in reason:
+        reason += " (indent with spaces, not tabs)"
+    if exc.context and exc.context_mark and exc.problem:
+        reason += f" ({exc.context} started on line {exc.context_mark.line + 1})"
+    return Problem(display, line, None, f"YAML syntax error: {reason}")
 
 
 def load_yaml(path: Path, display: str) -> LocatedYaml:
     """Parse ``path``; a syntax error becomes a Problem with its line, never a traceback."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ProblemsError(
-            [Problem(display, None, None, f"not UTF-8 text ({exc.reason})")]
-        ) from None
+    text = read_utf8(path, display)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        reason = str(exc.problem or exc.context)
-        if exc.context and exc.context_mark and exc.problem:
-            reason += f" ({exc.context} started on line {exc.context_mark.line + 1})"
-        raise ProblemsError(
-            [Problem(display, line, None, f"YAML syntax error: {reason}")]
-        ) from None
+    except yaml.YAMLError as exc:
+        raise ProblemsError([syntax_problem(exc, display)]) from None
     lines: dict[Loc, int] = {}
+    twice: list[tuple] = []
     if node is not None:
-        _walk(node, (), lines)
+        _walk(node, (), lines, twice)
+    if twice:
+        raise ProblemsError([Problem(display, *item) for item in twice])
     return LocatedYaml(data, lines, display)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# pydantic error type -> what we say (with the given value and pydantic's context).
+MESSAGES = {
+    "int_parsing": "{value} is not a whole number",
+    "int_type": "{value} is not a whole number",
+    "int_from_float": "{value} is not a whole number",
+    "float_parsing": "{value} is not a number",
+    "float_type": "{value} is not a number",
+    "bool_parsing": "{value} is not true or false",
+    "bool_type": "{value} is not true or false",
+    "string_type": "{value} is not text (put it in quotes)",
+    "dict_type": "{value} is not a mapping (key: value lines)",
+    "model_type": "{value} is not a mapping (key: value lines)",
+    "model_attributes_type": "{value} is not a mapping (key: value lines)",
+    "list_type": "{value} is not a list",
+    "greater_than_equal": "{value} is too small; allowed: {ge:g} or more",
+    "greater_than": "{value} is too small; allowed: more than {gt:g}",
+    "less_than_equal": "{value} is too large; allowed: {le:g} or less",
+    "less_than": "{value} is too large; allowed: less than {lt:g}",
+    "too_short": "must have at least {min_length} item(s)",
+    "finite_number": "{value} is not a finite number",
+}
+
+
+# Patterns of ids, as a reader would say them.
+PATTERNS = {
+    r"^[a-z0-9][a-z0-9_]*$": "use lower-case letters, digits and _ (e.g. wonen_en_wijk)",
+    r"^[A-Za-z0-9][A-Za-z0-9_-]*$": "use letters, digits, - and _ (e.g. amsterdam-noord)",
+}
 
 
 def pydantic_problems(doc: LocatedYaml, error: Any, prefix: Loc = ()) -> list[Problem]:
     """Turn a pydantic ValidationError into Problems that say what is allowed."""
     problems = []
-    for err in error.errors():
+    errors = error.errors()
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    paired: set[tuple] = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            parent, key = tuple(err["loc"][:-1]), str(err["loc"][-1])
+            candidates = [str(m[-1]) for m in missing if m[:-1] == parent]
+            close = difflib.get_close_matches(key, candidates, n=1)
+            if close:
+                paired.add((*parent, close[0]))
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in paired:
+            continue  # said with the misspelt key: "did you mean ...?"
         loc = (*prefix, *err["loc"])
         kind = err["type"]
         value = err.get("input")
         if kind == "literal_error":
             expected = err["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
-            message = f"{value!r} is not one of {expected}"
+            message = f"{_shown(value)} is not one of {expected}"
         elif kind == "extra_forbidden":
             message = "unknown key (a typo?)"
+            # A misspelt required key shows up as unknown + missing: pair them.
+            parent, key = tuple(err["loc"][:-1]), str(err["loc"][-1])
+            candidates = [str(m[-1]) for m in missing if m[:-1] == parent]
+            close = difflib.get_close_matches(key, candidates, n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
         elif kind == "missing":
             message = "required field is missing"
         elif kind == "string_pattern_mismatch":
-            message = f"{value!r} does not match {err['ctx']['pattern']}"
+            pattern = err["ctx"]["pattern"]
+            message = f"{_shown(value)} is not a valid id: {PATTERNS.get(pattern, pattern)}"
+        elif kind in MESSAGES:
+            message = MESSAGES[kind].format(value=_shown(value), **err.get("ctx", {}))
         else:
-            message = f"{err['msg']} (got {value!r})"
+            message = f"{err['msg']} (got {_shown(value)})"
         problems.append(doc.problem(loc, message))
     return problems

@@ -108,6 +108,8 @@ FORMULA_KINDS = [
         options={"per": 1.0},
         compute=quotient,
         denominator="denominator_a",
+        # Two shares of counts: none of the four may be negative.
+        counts=("numerator_a", "denominator_a", "numerator_b", "denominator_b"),
         describe=lambda f: (
             f"{_per(f)} × ({f['numerator_a']} / {f['denominator_a']}) / "
             f"({f['numerator_b']} / {f['denominator_b']})"

@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_2012 = ROOT / "examples" / "outcomemonitor-2012"
+# The site settings `wijkmonitor init` writes into a new monitor.
+SITE_CONFIG = (ROOT / "wijkmonitor" / "website" / "static" / "mkdocs.yml").read_text("utf-8")
 
 THEMES = """\
 - id: werken
@@ -83,6 +85,7 @@ def write_monitor(root: Path, **overrides: str) -> Path:
         "data/regions.csv": REGIONS,
         "areas.yml": AREAS,
         "data/werk.csv": DATA,
+        "mkdocs.yml": SITE_CONFIG,
     }
     files.update(overrides)
     for name, text in files.items():

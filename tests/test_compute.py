@@ -81,8 +81,9 @@ def test_with_large_counts_a_change_is_significant(tmp_path):
 @pytest.mark.parametrize("minimum", [600, 1000])
 def test_primary_and_complementary_suppression(tmp_path, minimum):
     # 1003 has 500 in the denominator: below the minimum it is suppressed. GM0001 minus
-    # 1001 and 1002 would give it away, so a sibling goes too; and then the focus area
-    # noordzuid = 1001 + 1002 would give that sibling away, so the other one goes too.
+    # 1001 and 1002 would give it away, so a sibling goes too; then the focus area
+    # noordzuid = 1001 + 1002 would give that sibling away, so the other one goes too;
+    # and then GM0001 minus noordzuid would still be 1003: noordzuid goes as well.
     from tests.conftest import INDICATOR
 
     indicator = INDICATOR.replace("min_denominator: 50", f"min_denominator: {minimum}")
@@ -91,13 +92,24 @@ def test_primary_and_complementary_suppression(tmp_path, minimum):
     v = compute_results(monitor).values
     v = v[v["period"] == 2007].set_index("region")
     assert v.loc["1003", "status"] == "x" and np.isnan(v.loc["1003", "value"])
-    assert v.loc["GM0001", "status"] == "" and v.loc["noordzuid", "status"] == ""
-    # The safety property: no published parent has exactly one hidden child.
-    partitions = {"GM0001": ["1001", "1002", "1003"], "noordzuid": ["1001", "1002"]}
-    for parent, children in partitions.items():
-        hidden = (v.loc[children, "status"] == "x").sum()
-        assert hidden != 1, parent
-    assert sorted(v.index[v["status"] == "x"]) == ["1001", "1002", "1003"]
+    assert v.loc["GM0001", "status"] == "" and v.loc["GM0001", "denominator"] == 10000
+    assert sorted(v.index[v["status"] == "x"]) == ["1001", "1002", "1003", "noordzuid"]
+    # Nothing of a suppressed cell travels: no value, no count, no p.
+    secret = v[v["status"] == "x"]
+    assert secret[["value", "denominator", "deviation"]].isna().all().all()
+    assert (secret["deviation_status"] == "x").all()
+
+
+def test_a_composite_of_one_suppressed_member_is_suppressed(tmp_path):
+    # oost = 1003 alone: publishing oost would publish 1003.
+    from tests.conftest import AREAS, INDICATOR
+
+    oost = '  - id: oost\n    name: Oost\n    kind: focus_area\n    members: ["1003"]\n'
+    indicator = INDICATOR.replace("min_denominator: 50", "min_denominator: 600")
+    files = {"areas.yml": AREAS + oost, "indicators/werkzoekenden.yml": indicator}
+    v = compute_results(load_monitor(write_monitor(tmp_path / "m", **files))).values
+    v = v[v["period"] == 2011].set_index("region")
+    assert v.loc["oost", "status"] == "x" and np.isnan(v.loc["oost", "denominator"])
 
 
 def test_status_travels_and_symbols_are_never_zero(tmp_path):
@@ -116,9 +128,12 @@ def test_status_travels_and_symbols_are_never_zero(tmp_path):
     v = compute_results(load_monitor(root)).values.set_index("region")
     assert v.loc["1001", "status"] == "x" and np.isnan(v.loc["1001", "value"])
     assert v.loc["1002", "status"] == "." and np.isnan(v.loc["1002", "value"])
-    assert v.loc["1003", "status"] == "" and v.loc["1003", "value"] == 0.0
     # A composite with a secret member is secret too: its sum would be incomplete.
     assert v.loc["noordzuid", "status"] == "x"
+    # noordzuid = 1001 + 1002 = GM0001 - 1003: with 1003 published, the secret composite
+    # would follow from the gemeente, so 1003 (a nil, 0 of 500) is suppressed with it.
+    assert v.loc["1003", "status"] == "x" and np.isnan(v.loc["1003", "value"])
+    assert np.isnan(v.loc["1002", "denominator"]) and np.isnan(v.loc["1001", "denominator"])
 
 
 def test_given_scores_combine_as_weighted_mean(tmp_path):

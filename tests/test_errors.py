@@ -151,7 +151,10 @@ def test_region_and_area_problems(tmp_path):
         "data/regions.csv:3: level: 'postcode' is not one of gemeente, wijk, buurt, pc4, "
         "focus_area, focus_total, group" in problems
     )
-    assert "data/regions.csv:3: parent: 'GM0002' is not a listed code" in problems
+    assert (
+        "data/regions.csv:3: parent: 'GM0002' is not a listed code (leave it empty for a gemeente)"
+        in problems
+    )
 
 
 def test_area_member_unknown_names_the_line(tmp_path):
@@ -172,3 +175,44 @@ def test_baseline_outside_the_periods(tmp_path):
         "indicators/werkzoekenden.yml:18: baseline_period: 2006 is not one of the periods "
         "[2007, 2011]"
     ]
+
+
+def test_unexpected_exception_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    """A bug (here: a formula kind whose compute raises) is no traceback but one line."""
+    import types
+
+    from wijkmonitor.cli import main
+    from wijkmonitor.core.hookspecs import hookimpl
+    from wijkmonitor.core.kinds import FormulaKind
+    from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, plugin_manager
+
+    def compute(inputs, options):
+        raise ZeroDivisionError("kapot")
+
+    plugin = types.SimpleNamespace(
+        register_formula_kinds=hookimpl(
+            lambda: [FormulaKind("kapot", ("a",), compute, describe=lambda f: "a")]
+        )
+    )
+    indicator = INDICATOR.replace(
+        "  kind: share\n  numerator: werkzoekenden\n  denominator: beroepsbevolking\n",
+        "  kind: kapot\n  a: werkzoekenden\n",
+    )
+    root = write_monitor(tmp_path / "m", **{"indicators/werkzoekenden.yml": indicator})
+    monkeypatch.delenv("WIJKMONITOR_DEBUG", raising=False)
+    pm = plugin_manager()
+    pm.register(plugin, name="kapot")
+    formula_kinds.cache_clear()
+    comparison_kinds.cache_clear()
+    try:
+        code = main(["compute", str(root), "--out", str(tmp_path / "out")])
+    finally:
+        pm.unregister(name="kapot")
+        formula_kinds.cache_clear()
+        comparison_kinds.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (
+        "wijkmonitor: internal error: ZeroDivisionError: kapot "
+        "(set WIJKMONITOR_DEBUG=1 for the traceback; please report it)\n"
+    )

@@ -7,53 +7,15 @@ Outside CI a missing chromium skips these tests; in CI (CI=true) it fails them.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.browsing import ALL_CHARTS_DRAWN, ARTIFACTS, launch, page_of_every_type, serve
 from tests.sitebuild import BuiltSite, demo_site
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = ROOT / "test-artifacts"
-ALL_CHARTS_DRAWN = """() => [...document.querySelectorAll('.wm-chart')]
-    .every(el => el.querySelector('svg, canvas'))"""
-
-
-def _chromium() -> Path:
-    if CHROMIUM.exists():
-        return CHROMIUM
-    found = shutil.which("chromium")
-    if found:
-        return Path(found)
-    message = "Debian's chromium is missing (apt-get install chromium; `make chromium`)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -63,41 +25,14 @@ def demo(tmp_path_factory) -> BuiltSite:
 
 @pytest.fixture(scope="module")
 def base_url(demo: BuiltSite) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(demo.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve(demo.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+    with launch() as browser:
         yield browser
-        browser.close()
-
-
-def _page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
-    monitor = demo.monitor
-    level = monitor.regions["level"]
-    areas = sorted(monitor.regions.index[level == "focus_area"])
-    with_areas = sorted(set(monitor.regions.loc[areas, "gemeente"]) - {""})
-    ses = [i for i in monitor.indicators.values() if i.theme == "ses_woa"]
-    return {
-        "home": "",
-        "thema": f"thema/{next(iter(monitor.themes))}/",
-        "wijk": f"wijk/{areas[0]}/" if areas else None,
-        "gemeente": f"gemeente/{with_areas[0]}/" if with_areas else None,
-        "indicator": f"indicator/{next(iter(monitor.indicators))}/",
-        "indicator-ses": f"indicator/{ses[0].id}/" if ses else None,
-        "definities": "definities/",
-        "downloads": "downloads/",
-    }
 
 
 PAGE_TYPES = [
@@ -108,14 +43,16 @@ PAGE_TYPES = [
     "indicator",
     "indicator-ses",
     "definities",
+    "begrippen",
     "downloads",
+    "over",
 ]
 WITH_CHARTS = {"thema", "wijk", "gemeente", "indicator", "indicator-ses"}
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
 def test_page_renders_offline_without_errors(kind, demo, base_url, browser):
-    path = _page_of_every_type(demo)[kind]
+    path = page_of_every_type(demo)[kind]
     if path is None:
         pytest.skip(f"the demo monitor has no {kind} page")
     page = browser.new_page(viewport={"width": 1280, "height": 900})

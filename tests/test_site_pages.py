@@ -214,7 +214,7 @@ def test_ses_indicator_pages_show_no_ranking(demo):
     for other in ses:  # every dimension and the spread next to the score
         assert other.title in html
     table = html[html.index("alle indicatoren van het thema naast elkaar") :]
-    names = re.findall(r'<td[^>]*><a href="../../wijk/[^"]+">([^<]+)</a></td>', table)
+    names = re.findall(r'<t[dh][^>]*><a href="../../wijk/[^"]+">([^<]+)</a></t[dh]>', table)
     assert len(names) > 1 and names == sorted(names)
 
 
@@ -373,3 +373,33 @@ def test_html_blocks_skipping_markdown_render_as_markdown_would(demo):
         assert squash.sub(r"\1", fast) == squash.sub(r"\1", plain), page.path
         checked += 1
     assert checked > 60
+
+
+def test_colours_are_never_the_only_carrier(demo):
+    """Every coloured label carries a sign and a word; every chart bar is labelled with
+    the sign of its position, and the legend shows the same signs (issue 8)."""
+    from wijkmonitor.website.charts import areas_template, theme_template, yearly_template
+    from wijkmonitor.website.texts import DEVELOPMENT_LABELS, DEVELOPMENT_SYMBOLS
+
+    html = (demo.site / "thema" / next(iter(demo.monitor.themes)) / "index.html").read_text()
+    cells = re.findall(
+        r'<span class="wm-dev wm-dev-(\w+)">(<span class="wm-sign"[^>]*>[^<]*</span>[^<]*)</span>',
+        html,
+    )
+    assert cells
+    for key, inner in cells:
+        sign = f'<span class="wm-sign" aria-hidden="true">{DEVELOPMENT_SYMBOLS[key]}'
+        assert inner.startswith(sign) and inner.endswith(DEVELOPMENT_LABELS[key]), inner
+    for template in (theme_template(), yearly_template(), areas_template()):
+        text = json.dumps(template, ensure_ascii=False)
+        assert "▲" in text and "▼" in text and '"wm_label' in text
+    legend = json.dumps(theme_template(), ensure_ascii=False)
+    assert "▲ gunstig" in legend and "▼ ongunstig" in legend
+    # Charts are images with a name, described by their caption.
+    figures = re.findall(
+        r'<div class="wm-chart" role="img" aria-label="([^"]+)" '
+        r'aria-describedby="(wm-fig-\w+)">',
+        html,
+    )
+    assert figures and all(label.startswith("Grafiek: ") for label, _ in figures)
+    assert all(f'<figcaption id="{ident}">' in html for _, ident in figures)

@@ -7,6 +7,7 @@ exits 1, never with a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -159,3 +160,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # A bug, not bad input (bad input is a ProblemsError): one line, not a traceback.
+        if os.environ.get("WIJKMONITOR_DEBUG") == "1":
+            raise
+        print(
+            f"wijkmonitor: internal error: {type(exc).__name__}: {exc} "
+            "(set WIJKMONITOR_DEBUG=1 for the traceback; please report it)",
+            file=sys.stderr,
+        )
+        return 2

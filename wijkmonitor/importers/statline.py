@@ -137,7 +137,14 @@ def _classify(header: list[str], file: str, line: int) -> dict:
     duplicated = {t for t in titles if titles.count(t) > 1}
     problems += [Problem(file, line, t, "column title occurs twice") for t in sorted(duplicated)]
     if period is None:
-        problems.append(Problem(file, line, None, "no Perioden column: periods must be in rows"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                "Perioden",
+                "the header has no Perioden column; export the periods in rows, not as columns",
+            )
+        )
     if region_dim is None and region_code is None:
         problems.append(
             Problem(
@@ -149,7 +156,11 @@ def _classify(header: list[str], file: str, line: int) -> dict:
             )
         )
     if not measures:
-        problems.append(Problem(file, line, None, "no topic columns (titles with a unit)"))
+        problems.append(
+            Problem(
+                file, line, "header", "no topic columns (titles with a unit, such as '(Aantal)')"
+            )
+        )
     raise_if(problems)
     return {
         "titles": titles,
@@ -182,7 +193,8 @@ def read_statline_csv(
     while records and len(records[-1][1]) == 1 and records[-1][1][0].strip().startswith("Bron"):
         records = records[:-1]
     if not records:
-        raise ProblemsError([Problem(file, None, None, "no header row")])
+        message = "no header row: the file is empty or holds only title lines"
+        raise ProblemsError([Problem(file, 1, "header", message)])
     header_line, header = records[0]
     columns = _classify(header, file, header_line)
     titles = columns["titles"]
@@ -202,7 +214,7 @@ def read_statline_csv(
         )
     )
     if not body:
-        raise ProblemsError([Problem(file, header_line, None, "header but no data rows")])
+        raise ProblemsError([Problem(file, header_line, "rows", "header but no data rows")])
 
     frame = pd.DataFrame([row for _, row in body], columns=titles, dtype=str)
     frame = frame.apply(lambda col: col.str.strip())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import vl_convert
 
+from wijkmonitor.website.charts import chart_config
 from wijkmonitor.website.numbers import D3_LOCALE
 
 STATIC = Path(__file__).parent / "static"
@@ -58,7 +59,10 @@ def vega_bundle() -> str:
 
 def chart_script() -> str:
     text = (STATIC / "charts.js").read_text(encoding="utf-8")
-    return text.replace("__LOCALE__", json.dumps(D3_LOCALE, ensure_ascii=False))
+    config = json.dumps(chart_config(), ensure_ascii=False, sort_keys=True)
+    return text.replace("__LOCALE__", json.dumps(D3_LOCALE, ensure_ascii=False)).replace(
+        "__CONFIG__", config
+    )
 
 
 def site_assets() -> dict[str, str]:

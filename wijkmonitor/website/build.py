@@ -3,6 +3,11 @@
 The build is atomic: everything happens in a temporary directory next to the target
 and the finished site replaces the old one in one rename. A failed or interrupted
 build leaves the previous site as it was.
+
+The build is deterministic: the same inputs give the same bytes. Nothing depends on
+the clock unless ``SOURCE_DATE_EPOCH`` is set (reproducible-builds.org): then the
+sitemap dates its pages and every file of the site gets that modification time, so an
+archive of the site is reproducible too.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -56,6 +62,10 @@ class BuildSummary:
 
 class TargetError(Exception):
     """The site directory is not one this command may replace."""
+
+
+class BuildSettingError(TargetError):
+    """The environment asks for something the build cannot do."""
 
 
 def _check_target(monitor_dir: Path, target: Path) -> None:
@@ -139,6 +149,26 @@ def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
             _write(docs / relative, path.read_bytes())
 
 
+def source_date_epoch() -> int | None:
+    """The build time fixed by the environment (``SOURCE_DATE_EPOCH``), if any."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BuildSettingError(
+            f"SOURCE_DATE_EPOCH: {value!r} is not allowed; use whole seconds since "
+            "1970-01-01 UTC (e.g. 1700000000) or unset it"
+        )
+    return int(value)
+
+
+def stamp_times(site: Path, epoch: int) -> None:
+    """Give every file and directory of the site the same modification time."""
+    for path in sorted(site.rglob("*"), reverse=True):  # children before their directory
+        os.utime(path, (epoch, epoch), follow_symlinks=False)
+    os.utime(site, (epoch, epoch))
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
     try:
@@ -170,6 +200,7 @@ def build_site(
     monitor_dir = Path(monitor_dir)
     target = Path(site_dir) if site_dir is not None else monitor_dir / "site"
     _check_target(monitor_dir, target)
+    epoch = source_date_epoch()
     reporter.stage("loading and computing")
     monitor = load_monitor(monitor_dir)
     results = compute_results(monitor)
@@ -190,9 +221,14 @@ def build_site(
             nav=site_plan.nav,
             synthetic=monitor.synthetic,
         )
+        if epoch is not None:  # the sitemap's <lastmod>; without it the site has no dates
+            day = datetime.fromtimestamp(epoch, UTC).date().isoformat()
+            config["extra"] = {**config["extra"], "wijkmonitor_build_date": day}
         reporter.stage("rendering site", pages)
         run_build(config, monitor_dir / "mkdocs.yml", reporter.advance)
         (out / MARKER).write_text("built by wijkmonitor; may be replaced by the next build\n")
+        if epoch is not None:
+            stamp_times(out, epoch)
         swap_into_place(out, target, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -8,6 +8,12 @@ the top level (no deep copies). Fields the templates read:
 - ``label``: category on the axis (indicator, year or area), ``order``: its position;
 - ``p``: the deviation from the reference; ``positie``: gunstig | ongunstig | neutraal;
 - ``meting``: nulmeting | laatste meting (theme diagram); ``tekst``: formatted p for tooltips.
+
+Colour never carries the meaning alone: every bar is labelled with a sign (▲ gunstig,
+▼ ongunstig, ● beschrijvend) and its p, the legend shows the same signs, and the green
+and orange are a bluish green and an orange that differ in lightness as well as hue, so
+readers with a red-green colour vision deficiency tell them apart. Vega's own ARIA
+output is off: the chart container is one image with a text alternative (markup.figure).
 """
 
 from __future__ import annotations
@@ -18,8 +24,16 @@ from typing import Any
 
 import altair as alt
 
-GREEN, ORANGE, GREY = "#2f7d3b", "#e0821c", "#9a9a9a"
-POSITION_SCALE = alt.Scale(domain=["gunstig", "ongunstig", "neutraal"], range=[GREEN, ORANGE, GREY])
+# Bluish green 6.3:1 and orange 3.2:1 against white, 2:1 against each other.
+GREEN, ORANGE, GREY = "#006d57", "#d97800", "#8c8c8c"
+POSITION_DOMAIN = ["gunstig", "ongunstig", "neutraal"]
+POSITION_SCALE = alt.Scale(domain=POSITION_DOMAIN, range=[GREEN, ORANGE, GREY])
+# The sign of a position, as a Vega expression (texts.POSITION_SYMBOLS in Python).
+SIGN = "datum.positie === 'gunstig' ? '▲' : datum.positie === 'ongunstig' ? '▼' : '●'"
+LEGEND_LABELS = (
+    "datum.label === 'gunstig' ? '▲ gunstig' : datum.label === 'ongunstig' ? '▼ ongunstig' "
+    ": '● beschrijvend'"
+)
 MEETING_DOMAIN = ["nulmeting", "laatste meting"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
@@ -28,75 +42,145 @@ Spec = dict[str, Any]
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
-        chart.configure(font=FONT)
+        chart.configure(font=FONT, aria=False)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6", domainColor="#888")
         .configure_title(
-            anchor="start", fontSize=14, subtitleFontSize=12, subtitleColor="#555", offset=10
+            anchor="start",
+            fontSize=14,
+            subtitleFontSize=12,
+            subtitleColor="#555",
+            offset=10,
+            # A long name must not push the plot out of the container (the caption has it all).
+            limit=880,
         )
         .configure_legend(orient="bottom", labelFontSize=12, titleFontSize=12)
+        .configure_mark(aria=False)
     )
 
 
 def _zero_rule() -> alt.Chart:
-    return alt.Chart().mark_rule(color="#333", strokeWidth=1).encode(x=alt.datum(0))
+    return alt.Chart().mark_rule(color="#333", strokeWidth=1, aria=False).encode(x=alt.datum(0))
+
+
+def _sign_labels(horizontal: bool, **encoding: Any) -> list[alt.Chart]:
+    """Text at the end of every bar: the sign of its position and p ("▼ +8,2").
+
+    Two layers, for bars to the right (up) and to the left (down); each writes an empty
+    text at the other bars rather than filtering them out (an empty layer breaks the
+    shared scale)."""
+    label = f"({SIGN}) + ' ' + datum.tekst"
+    layers = []
+    for positive in (True, False):
+        test = "datum.p >= 0" if positive else "datum.p < 0"
+        base = alt.Chart().transform_calculate(wm_label=f"{test} ? {label} : ''")
+        if horizontal:
+            mark = {"align": "left" if positive else "right", "dx": 4 if positive else -4}
+            mark["baseline"] = "middle"
+        else:
+            mark = {"align": "center", "baseline": "bottom" if positive else "top"}
+            mark["dy"] = -3 if positive else 3
+        layers.append(
+            base.mark_text(fontSize=11, color="#222", aria=False, **mark).encode(
+                text="wm_label:N", **encoding
+            )
+        )
+    return layers
 
 
 def _to_template(chart: alt.TopLevelMixin) -> Spec:
-    spec = _config(chart).to_dict()
+    # The config is the same for every chart: charts.js passes it to vega-embed once,
+    # instead of every page carrying it once per chart (CHART_CONFIG).
+    spec = chart.to_dict()
     spec.pop("$schema", None)
     spec.pop("datasets", None)
+    spec.pop("config", None)
     return spec
 
 
-POSITION_COLOR = alt.Color("positie:N", scale=POSITION_SCALE, title="Positie")
-TOOLTIP = [alt.Tooltip("label:N", title=" "), alt.Tooltip("tekst:N", title="p")]
+@functools.cache
+def chart_config() -> Spec:
+    """The Vega-Lite config of every chart (fonts, axes, titles, legend; no ARIA)."""
+    return _config(alt.Chart().mark_point()).to_dict()["config"]
+
+
+POSITION_COLOR = alt.Color(
+    "positie:N",
+    scale=POSITION_SCALE,
+    title="Positie",
+    legend=alt.Legend(labelExpr=LEGEND_LABELS),
+)
+TOOLTIP = [
+    alt.Tooltip("label:N", title=" "),
+    alt.Tooltip("tekst:N", title="p"),
+    alt.Tooltip("positie:N", title="positie"),
+]
+# Room beside the longest bars for their labels (pixels).
+LABEL_ROOM = alt.Scale(padding=48)
 
 
 @functools.cache
 def theme_template() -> Spec:
     """Theme diagram: per indicator two horizontal bars of p, baseline and latest."""
+    y = alt.Y(
+        "label:N",
+        sort=alt.EncodingSortField("order", op="min"),
+        title=None,
+        axis=alt.Axis(labelLimit=320),
+    )
+    y_offset = alt.YOffset("meting:N", sort=MEETING_DOMAIN, scale=alt.Scale(domain=MEETING_DOMAIN))
+    x = alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r"), scale=LABEL_ROOM)
     bars = (
         alt.Chart()
-        .mark_bar(height={"band": 0.9})
+        .mark_bar(height={"band": 0.9}, strokeWidth=1)
         .encode(
-            y=alt.Y(
-                "label:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=320)
-            ),
-            yOffset=alt.YOffset(
-                "meting:N", sort=MEETING_DOMAIN, scale=alt.Scale(domain=MEETING_DOMAIN)
-            ),
-            x=alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
+            y=y,
+            yOffset=y_offset,
+            x=x,
             color=POSITION_COLOR,
+            stroke=alt.Stroke("positie:N", scale=POSITION_SCALE, legend=None),
             # Explained in the subtitle: a legend of grey and black swatches would mislead.
-            opacity=alt.Opacity(
-                "meting:N", scale=alt.Scale(domain=MEETING_DOMAIN, range=[0.45, 1.0]), legend=None
+            # The baseline bar is light with an outline in the full colour.
+            fillOpacity=alt.FillOpacity(
+                "meting:N",
+                sort=MEETING_DOMAIN,
+                scale=alt.Scale(domain=MEETING_DOMAIN, range=[0.3, 1.0]),
+                legend=None,
             ),
             tooltip=[*TOOLTIP, alt.Tooltip("jaar:N", title="jaar")],
         )
     )
-    chart = alt.layer(bars, _zero_rule(), data=alt.Data(name="data")).properties(width="container")
+    labels = _sign_labels(True, y=y, yOffset=y_offset, x=x)
+    chart = alt.layer(bars, *labels, _zero_rule(), data=alt.Data(name="data")).properties(
+        width="container"
+    )
     return _to_template(chart)
 
 
 @functools.cache
 def yearly_template() -> Spec:
     """Yearly bars of p for one area and indicator."""
+    x = alt.X(
+        "label:O",
+        sort=alt.EncodingSortField("order", op="min"),
+        title=None,
+        axis=alt.Axis(labelAngle=0),
+    )
+    y = alt.Y("p:Q", title="afwijking p", axis=alt.Axis(format="~r"), scale=alt.Scale(padding=18))
     bars = (
         alt.Chart()
         .mark_bar(width={"band": 0.6})
         .encode(
-            x=alt.X(
-                "label:O", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0)
-            ),
-            y=alt.Y("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
+            x=x,
+            y=y,
             # Colours are explained once per page: 31 identical legends would be noise.
             color=alt.Color("positie:N", scale=POSITION_SCALE, legend=None),
             tooltip=TOOLTIP,
         )
     )
-    rule = alt.Chart().mark_rule(color="#333", strokeWidth=1).encode(y=alt.datum(0))
-    chart = alt.layer(bars, rule, data=alt.Data(name="data")).properties(
+    rule = alt.Chart().mark_rule(color="#333", strokeWidth=1, aria=False).encode(y=alt.datum(0))
+    labels = _sign_labels(False, x=x, y=y)
+    chart = alt.layer(bars, *labels, rule, data=alt.Data(name="data")).properties(
         width="container", height=170
     )
     return _to_template(chart)
@@ -105,19 +189,22 @@ def yearly_template() -> Spec:
 @functools.cache
 def areas_template() -> Spec:
     """Horizontal bars of p, one per area, in the order of ``order``."""
+    y = alt.Y(
+        "label:N",
+        sort=alt.EncodingSortField("order", op="min"),
+        title=None,
+        axis=alt.Axis(labelLimit=260),
+    )
+    x = alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r"), scale=LABEL_ROOM)
     bars = (
         alt.Chart()
         .mark_bar(height={"band": 0.75})
-        .encode(
-            y=alt.Y(
-                "label:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=260)
-            ),
-            x=alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r")),
-            color=POSITION_COLOR,
-            tooltip=TOOLTIP,
-        )
+        .encode(y=y, x=x, color=POSITION_COLOR, tooltip=TOOLTIP)
     )
-    chart = alt.layer(bars, _zero_rule(), data=alt.Data(name="data")).properties(width="container")
+    labels = _sign_labels(True, y=y, x=x)
+    chart = alt.layer(bars, *labels, _zero_rule(), data=alt.Data(name="data")).properties(
+        width="container"
+    )
     return _to_template(chart)
 
 

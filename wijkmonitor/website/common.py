@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.pluginmanager import comparison_kinds
-from wijkmonitor.website.markup import admonition, link, rel, span
+from wijkmonitor.website.markup import admonition, esc, link, rel
 from wijkmonitor.website.numbers import fmt_cell
 from wijkmonitor.website.sitedata import ChangeRow, SiteData
-from wijkmonitor.website.texts import DEVELOPMENT_LABELS, GapChange
+from wijkmonitor.website.texts import DEVELOPMENT_LABELS, DEVELOPMENT_SYMBOLS, GapChange
 
 HOME = "index.md"
 THEMES = "thema/index.md"
@@ -78,14 +79,21 @@ def downloads_note(page: str) -> str:
         "Cijfers downloaden: "
         f"[results.csv]({rel(page, RESULTS_CSV)}) · [changes.csv]({rel(page, CHANGES_CSV)}) · "
         f"[alle downloads]({rel(page, DOWNLOADS)}). "
-        "Tekens in tabellen: **.** = geen cijfer beschikbaar, **x** = geheim "
+        "Tekens in tabellen: **.** = geen cijfer (niet beschikbaar of niet te berekenen), "
+        "**x** = geheim "
         "(te kleine aantallen).\n{: .wm-downloads }\n"
     )
 
 
 def page_markdown(site: SiteData, page: str, title: str, body: str, figures: bool = True) -> str:
-    """The whole page: heading, the synthetic-data banner, the body, the download note."""
-    parts = [f"# {title}\n"]
+    """The whole page: heading, the synthetic-data banner, the body, the download note.
+
+    ``title`` is plain text. It also goes in the front matter (as JSON, which is YAML), so
+    the site generator takes the page title from there rather than from the rendered
+    heading; the home page keeps the site's name as its title.
+    """
+    front = "" if page == HOME else f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
+    parts = [f"{front}# {esc(title)}\n"]
     if figures:
         parts.append(synthetic_banner(site))
     parts.append(body.rstrip() + "\n")
@@ -94,11 +102,20 @@ def page_markdown(site: SiteData, page: str, title: str, body: str, figures: boo
     return "\n".join(p for p in parts if p)
 
 
+# A development class as a coloured label with a sign and a word: it reads without the
+# colour, and a screen reader reads the word (the sign is hidden from it).
+_DEVELOPMENT_CELLS = {
+    key: f'<span class="wm-dev wm-dev-{key}"><span class="wm-sign" aria-hidden="true">'
+    f"{DEVELOPMENT_SYMBOLS[key]}</span> {esc(label)}</span>"
+    for key, label in DEVELOPMENT_LABELS.items()
+}
+
+
 def development_cell(development: object) -> str:
-    """A development class as a coloured label (text, so it reads without colour)."""
-    if not isinstance(development, str) or development not in DEVELOPMENT_LABELS:
+    """A development class as a coloured label with a sign (it reads without colour)."""
+    if not isinstance(development, str):
         return "."
-    return span(f"wm-dev wm-dev-{development}", DEVELOPMENT_LABELS[development])
+    return _DEVELOPMENT_CELLS.get(development, ".")
 
 
 def value_cell(value: float, status: str, decimals: int, signed: bool = False) -> str:

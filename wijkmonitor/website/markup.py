@@ -4,20 +4,36 @@ Pages are addressed by their path in the docs tree (``wijk/noord/index.md``, pub
 at ``/wijk/noord/``). Links are relative URLs, so the site works under any base URL.
 Links and tables are written as HTML: valid inside Markdown for any generator, and
 tables of figures skip the Markdown inline parser, which dominates build time on a
-national scale. Text is escaped with entities, so it is safe in Markdown and HTML alike.
+national scale.
+
+Every text that comes from the monitor's files (titles, definitions, notes, names of
+regions and areas) passes through :func:`esc` where it enters a page: HTML's specials,
+Markdown's inline syntax (links, emphasis, code, attribute lists ``{: ...}``), Jinja's
+braces and a list or admonition marker at the start of a block become entities, so the
+text reads literally in Markdown and HTML alike. Text that starts a block goes in
+:func:`paragraph` (raw HTML, which Markdown leaves alone). Chart specs are inline JSON
+with every ``<`` written as ``\\u003c``, so no text can end the ``<script>`` element.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-# HTML's specials and Markdown's, as entities: the text reads the same in both.
-_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "\\*_[]|`#<>&"} | {'"': "&quot;", "\n": " "})
+# HTML's specials, Markdown's and Jinja's braces, as entities: the text reads the same in
+# HTML and Markdown, and nothing in it is markup, an attribute list or a template tag.
+_SPECIAL = str.maketrans(
+    {c: f"&#{ord(c)};" for c in "\\*_[]|`#<>&{}"} | {'"': "&quot;", "\n": " ", "\r": " ", "\t": " "}
+)
+# A block that starts like a list item or an admonition would become one.
+_BLOCK_MARKER = re.compile(r"[-+](?:\s|$)|\d+[.)](?:\s|$)|!!!|\?\?\?|\s")
+_MARKER_START = frozenset("-+!?0123456789 ")
 
 
 @dataclass(frozen=True)
@@ -30,8 +46,17 @@ class Page:
 
 
 def esc(text: object) -> str:
-    """Text safe inside Markdown and HTML (names of areas and indicators are data)."""
-    return str(text).translate(_SPECIAL)
+    """Text shown literally inside Markdown and HTML, in content and in attribute values
+    (names, titles and definitions are data, never markup)."""
+    out = str(text).translate(_SPECIAL)
+    if out[:1] in _MARKER_START and out and _BLOCK_MARKER.match(out):
+        out = f"&#{ord(out[0])};{out[1:]}"
+    return out
+
+
+def paragraph(text: object) -> str:
+    """A paragraph of text from the monitor's files, as an HTML block (shown literally)."""
+    return f"<p>{esc(text)}</p>\n"
 
 
 def rel(from_page: str, to_path: str) -> str:
@@ -43,7 +68,7 @@ def rel(from_page: str, to_path: str) -> str:
 
 
 def link(text: str, from_page: str, to_path: str) -> str:
-    return f'<a href="{rel(from_page, to_path)}">{esc(text)}</a>'
+    return f'<a href="{html.escape(rel(from_page, to_path))}">{esc(text)}</a>'
 
 
 def strong(text: str) -> str:
@@ -55,21 +80,28 @@ def code(text: str) -> str:
     return f"<code>{esc(text)}</code>"
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "", caption: str = ""
+) -> str:
     """An HTML table; ``align`` has one letter per column: l(eft) or r(ight), default l.
 
-    Cells are HTML, used as given (escaped text, links, spans).
+    Cells are HTML, used as given (escaped text, links, spans). Column headers have
+    ``scope="col"``; the first cell of every row is its row header (``scope="row"``), so
+    a screen reader names the row and the column of every figure. ``caption`` is text.
     """
     align = align.ljust(len(headers), "l")
     styles = [' style="text-align: right"' if a == "r" else "" for a in align]
-    head = "".join(f"<th{s}>{h}</th>" for s, h in zip(styles, headers, strict=True))
+    head = "".join(f'<th scope="col"{s}>{h}</th>' for s, h in zip(styles, headers, strict=True))
+    # Opening tags per column, built once: the body is the hot part of a national build.
+    first = f'<tr><th scope="row"{styles[0]}>'
+    seps = [f"</th><td{styles[1]}>"] if len(styles) > 1 else []
+    seps += [f"</td><td{s}>" for s in styles[2:]]
+    closers = [*seps, "</td></tr>" if len(styles) > 1 else "</th></tr>"]
     body = "\n".join(
-        "<tr>"
-        + "".join(f"<td{s}>{cell}</td>" for s, cell in zip(styles, row, strict=True))
-        + "</tr>"
-        for row in rows
+        first + "".join(x for pair in zip(row, closers, strict=True) for x in pair) for row in rows
     )
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
+    cap = f"<caption>{esc(caption)}</caption>\n" if caption else ""
+    return f"<table>\n{cap}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
 
 
 def admonition(kind: str, title: str, text: str) -> str:
@@ -77,23 +109,35 @@ def admonition(kind: str, title: str, text: str) -> str:
     return f'!!! {kind} "{title}"\n\n{body}\n'
 
 
-def figure(spec: dict[str, Any], description: str, caption: str = "", size: str = "") -> str:
-    """A chart: the Vega-Lite spec inline as JSON, with its description for screen readers.
+def script_json(value: Any) -> str:
+    """JSON to put inside a ``<script>`` element: no ``<`` in it, so no text in it can
+    close the element or open a comment (JSON.parse reads ``\\u003c`` as ``<``)."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return data.replace("<", "\\u003c")
 
+
+def figure(spec: dict[str, Any], description: str, caption: str = "", size: str = "") -> str:
+    """A chart: the Vega-Lite spec inline as JSON, with text alternatives.
+
+    The chart is an image named "Grafiek: <title>" and described by its caption, which
+    spells out every figure it shows; the table under it is the full alternative.
     ``size``: "" (full text width) or "narrow".
     """
-    data = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    data = data.replace("</", "<\\/").replace("<!--", "<\\!--")
-    label = html.escape(description, quote=True)
-    text = html.escape(caption or description)
+    text = esc(caption or description)
+    title = spec.get("title")
+    title = title.get("text", "") if isinstance(title, dict) else (title or "")
+    label = esc(f"Grafiek: {title}" if title else "Grafiek")
+    # Unique on the page (the caption names the chart and its figures), the same every build.
+    ident = "wm-fig-" + hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
     return (
         f'<figure class="wm-figure{" wm-" + size if size else ""}">\n'
-        f'<div class="wm-chart" role="img" aria-label="{label}"></div>\n'
-        f'<script type="application/json" class="wm-spec">{data}</script>\n'
-        f"<figcaption>{text}</figcaption>\n"
+        f'<div class="wm-chart" role="img" aria-label="{label}" aria-describedby="{ident}">'
+        "</div>\n"
+        f'<script type="application/json" class="wm-spec">{script_json(spec)}</script>\n'
+        f'<figcaption id="{ident}">{text}</figcaption>\n'
         "</figure>\n"
     )
 
 
 def span(css_class: str, text: str) -> str:
-    return f'<span class="{css_class}">{html.escape(text)}</span>'
+    return f'<span class="{css_class}">{esc(text)}</span>'

@@ -7,6 +7,7 @@ page generator produces plain Markdown, chart specs and a navigation list.
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import os
@@ -16,13 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.base import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import yaml_load
-
-from wijkmonitor.website.assets import STATIC
 
 ASSET_DIR = "assets/wijkmonitor"
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "tables", "toc")
@@ -35,11 +35,64 @@ class BuildError(Exception):
 
 
 def read_site_config(path: Path) -> dict[str, Any]:
-    """The monitor's mkdocs.yml, or the default one when the monitor has none."""
-    if not path.exists():
-        path = STATIC / "mkdocs.yml"
-    with open(path, "rb") as fd:
-        return yaml_load(fd) or {}
+    """The monitor's mkdocs.yml (the site's settings: theme, search, hand-written pages).
+
+    A missing mkdocs.yml, or one that is not UTF-8, not YAML or not a mapping, raises a
+    ProblemsError naming the file (and the line).
+    """
+    import yaml
+
+    from wijkmonitor.core.problems import Problem, ProblemsError
+    from wijkmonitor.core.yamlfile import read_utf8, syntax_problem
+
+    display = path.name
+    if not path.is_file():
+        message = (
+            "is missing; the site build needs it (theme, search, hand-written pages). "
+            "`wijkmonitor init NEW_DIR` writes one to copy; the smallest is `theme: material`"
+        )
+        raise ProblemsError([Problem(display, None, "file", message)])
+    text = read_utf8(path, display)  # a file that is not UTF-8 is a Problem naming the line
+    try:
+        # Syntax first, with the line: composing ignores mkdocs' own tags (!ENV, !relative).
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise ProblemsError([syntax_problem(exc, display)]) from None
+    try:
+        # mkdocs' loader: it knows the !ENV and !relative tags and INHERIT of mkdocs.yml.
+        with open(path, "rb") as fd:
+            config = yaml_load(fd)
+    except MkDocsException as exc:
+        raise ProblemsError([Problem(display, None, "mkdocs", str(exc))]) from None
+    if config is None:
+        return {}
+    if not isinstance(config, dict):
+        message = (
+            "must be a mapping of mkdocs settings (site_name, theme, ...); "
+            "`wijkmonitor init NEW_DIR` writes an example"
+        )
+        raise ProblemsError([Problem(display, 1, "top level", message)])
+    return config
+
+
+def as_html(text: object) -> Markup:
+    """Plain text as the HTML Material's templates expect: site name, navigation and page
+    titles are printed there without escaping (``{{ page.title }}``), and escaped again
+    in some attributes (``| e``), which leaves a Markup string as it is."""
+    return Markup(html.escape(str(text)))
+
+
+def _escaped_nav(nav: list) -> list:
+    """The navigation with every title escaped (titles are plain text)."""
+    out = []
+    for item in nav:
+        if isinstance(item, dict):
+            out.append(
+                {as_html(k): _escaped_nav(v) if isinstance(v, list) else v for k, v in item.items()}
+            )
+        else:
+            out.append(item)
+    return out
 
 
 def _extension_name(entry: str | dict) -> str:
@@ -74,10 +127,10 @@ def merged_config(
         copyright_ = f"{copyright_} · {note}" if copyright_ else note
     return {
         **site,
-        "site_name": site.get("site_name") or title,
+        "site_name": as_html(site.get("site_name") or title),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
-        "nav": list(nav) + list(site.get("nav") or []),
+        "nav": _escaped_nav(list(nav) + list(site.get("nav") or [])),
         "theme": theme,
         "markdown_extensions": extensions,
         "plugins": site.get("plugins") or ["search"],
@@ -100,7 +153,7 @@ def hidden_parts(path: str) -> list[str]:
 # with links), which Python-Markdown would re-parse tag by tag: most of a national
 # build's time. Such blocks skip Markdown; headings and admonitions still go through it
 # (the table of contents and the boxes come from there).
-_HTML_BLOCK = re.compile(r"<(figure|table|div|ul|ol)\b.*</\1>", re.S)
+_HTML_BLOCK = re.compile(r"<(figure|table|div|ul|ol|p)\b.*</\1>", re.S)
 # A paragraph Markdown would leave as it is: no Markdown syntax in it, no indentation.
 _SPECIALS = re.compile(r"[*_`\[\]\\]|^[ \t>#!|+-]|^\d+\.|\n[ \t>#!|+-]|\n\d+\.")
 _TAG = re.compile(r"<[^>]*>")  # inline HTML: Markdown leaves its attributes alone
@@ -143,6 +196,9 @@ class _SitePlugin(BasePlugin):
 
     def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
         page.meta.setdefault("hide", hidden_parts(page.file.src_uri))
+        title = page.meta.get("title")
+        if isinstance(title, str) and not isinstance(title, Markup):  # plain text
+            page.meta["title"] = as_html(title)
         markdown, blocks = stash_html(markdown)
         self._blocks[page.file.src_uri] = blocks
         return markdown

@@ -64,8 +64,8 @@ def _indicator_section(
         sentence = gap_sentence(
             c.gap_of(change),
             DIRECTION_SIGN[indicator.direction],
-            name,
-            reference,
+            esc(name),
+            esc(reference),
             c.p_decimals(indicator),
         )
         parts.append(
@@ -149,4 +149,4 @@ def area_page(site: SiteData, code: str) -> Page:
             _indicator_section(site, page, code, i, by_indicator[i.id], changes.get(i.id))
             for i in inds
         ]
-    return Page(page, name, c.page_markdown(site, page, esc(name), "\n".join(sections)))
+    return Page(page, name, c.page_markdown(site, page, name, "\n".join(sections)))

@@ -75,4 +75,4 @@ def gemeente_page(site: SiteData, code: str) -> Page:
         parts.append(
             f"## {esc(theme.title)}\n\n{chart}\n" + table(headers, rows, "lr" + "r" * len(columns))
         )
-    return Page(page, name, c.page_markdown(site, page, esc(name), "\n\n".join(parts)))
+    return Page(page, name, c.page_markdown(site, page, name, "\n\n".join(parts)))

@@ -90,7 +90,11 @@ def glossary_page(site: SiteData) -> Page:
         + table(
             ["Teken", "Betekenis"],
             [
-                [strong("."), "geen cijfer beschikbaar (bijvoorbeeld niet gemeten in dat jaar)"],
+                [
+                    strong("."),
+                    "geen cijfer: niet beschikbaar (bijvoorbeeld niet gemeten in dat jaar) of "
+                    "niet te berekenen (de noemer of de referentiewaarde is 0)",
+                ],
                 [
                     strong("x"),
                     "geheim: gebaseerd op te weinig personen, leerlingen of verkopen, of "

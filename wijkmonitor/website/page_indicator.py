@@ -9,7 +9,16 @@ from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import areas_chart
-from wijkmonitor.website.markup import Page, admonition, esc, figure, link, strong, table
+from wijkmonitor.website.markup import (
+    Page,
+    admonition,
+    esc,
+    figure,
+    link,
+    paragraph,
+    strong,
+    table,
+)
 from wijkmonitor.website.numbers import fmt_number
 from wijkmonitor.website.sitedata import SiteData
 from wijkmonitor.website.texts import (
@@ -67,7 +76,7 @@ def _threshold(site: SiteData, indicator: Indicator) -> str:
     own = indicator.no_change_threshold
     value = own if own is not None else site.monitor.settings.no_change_threshold
     points = "punt" if value == 1 else "punten"
-    unit = points if c.p_unit(indicator) == "%" else f"{points} ({indicator.unit})"
+    unit = points if c.p_unit(indicator) == "%" else f"{points} ({esc(indicator.unit)})"
     source = "" if own is not None else " (instelling van de monitor)"
     text = f"{fmt_number(value, 2).rstrip('0').rstrip(',')} {unit} van p{source}"
     z = site.monitor.settings.no_change_z
@@ -237,7 +246,8 @@ def indicator_page(site: SiteData, indicator: Indicator) -> Page:
     page = c.indicator_page(indicator.id)
     formula, example = comparison_text(indicator)
     body = (
-        f"{esc(indicator.definition)}\n\n"
+        paragraph(indicator.definition)
+        + "\n"
         + table(["Kenmerk", "Waarde"], metadata_rows(site, page, indicator))
         + "\n\n## Vergelijking met het referentiegebied\n\n"
         + f"De afwijking p van een gebied ten opzichte van zijn referentiegebied: "
@@ -247,4 +257,4 @@ def indicator_page(site: SiteData, indicator: Indicator) -> Page:
         + "\n\n"
         + _areas_section(site, page, indicator)
     )
-    return Page(page, indicator.title, c.page_markdown(site, page, esc(indicator.title), body))
+    return Page(page, indicator.title, c.page_markdown(site, page, indicator.title, body))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from wijkmonitor.core.compute import NOT_COMPUTABLE_STATUS as NOT_COMPUTABLE
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import common as c
-from wijkmonitor.website.markup import Page, code, esc, link, strong, table
+from wijkmonitor.website.markup import Page, code, esc, link, paragraph, strong, table
 from wijkmonitor.website.numbers import fmt_int
 from wijkmonitor.website.sitedata import SiteData
 
@@ -54,6 +55,7 @@ def home_page(site: SiteData) -> Page:
         ["Cellen met een cijfer", fmt_int(counts.get("", 0))],
         ["Cellen geheim (x, te kleine aantallen)", fmt_int(counts.get("x", 0))],
         ["Cellen zonder cijfer (.)", fmt_int(counts.get(".", 0))],
+        ["Cellen niet te berekenen (., noemer 0)", fmt_int(counts.get(NOT_COMPUTABLE, 0))],
     ]
     if monitor.synthetic:
         facts.append(["Soort gegevens", f"{strong('synthetisch')} (geen echte cijfers)"])
@@ -63,7 +65,7 @@ def home_page(site: SiteData) -> Page:
         + (f" — {esc(t.description)}" if t.description else "")
         for t in monitor.themes.values()
     )
-    parts = [esc(monitor.config.description).strip() + "\n" if monitor.config.description else ""]
+    parts = [paragraph(monitor.config.description.strip()) if monitor.config.description else ""]
     parts.append("## Stand van de gegevens\n\n" + table(["Kenmerk", "Waarde"], facts, "lr") + "\n")
     parts.append("## Thema’s\n\n" + themes + "\n")
     if site.focus_areas:
@@ -83,7 +85,7 @@ def home_page(site: SiteData) -> Page:
         f"- {link('Downloads', page, c.DOWNLOADS)}: alle cijfers als CSV en de definities als JSON\n"
     )
     body = "\n".join(p for p in parts if p)
-    return Page(page, "Home", c.page_markdown(site, page, esc(monitor.title), body))
+    return Page(page, "Home", c.page_markdown(site, page, monitor.title, body))
 
 
 def themes_index(site: SiteData) -> Page:
@@ -156,7 +158,7 @@ def _field_value(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_field_value(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(esc(v) for v in value)
     return esc(value)
 
 
@@ -180,7 +182,7 @@ def definitions_page(site: SiteData, repo_url: str = "") -> Page:
         for ind in inds:
             rows = [[code(k), _field_value(v)] for k, v in indicator_fields(ind).items()]
             files = [link(f"{ind.id}.yml", page, c.yaml_copy(ind.id))]
-            if repo_url and ind.source_file:
+            if repo_url.startswith(("https://", "http://")) and ind.source_file:
                 url = esc(f"{repo_url.rstrip('/')}/{ind.source_file}")
                 files.append(f'<a href="{url}">in de repository</a>')
             parts.append(
@@ -200,7 +202,9 @@ def downloads_page(site: SiteData) -> Page:
         [
             link("results.csv", page, c.RESULTS_CSV),
             "Elke waarde: indicator, region, reference_region, period, value, reference_value, "
-            "deviation (p), status (leeg = cijfer, . = niet beschikbaar, x = geheim), denominator",
+            "deviation (p), status van de waarde (leeg = cijfer, . = niet beschikbaar, "
+            "x = geheim, niet te berekenen = noemer 0), deviation_status (hetzelfde voor p; "
+            "niet te berekenen = referentiewaarde 0), denominator (alleen bij een cijfer)",
         ],
         [
             link("changes.csv", page, c.CHANGES_CSV),
@@ -228,9 +232,13 @@ def downloads_page(site: SiteData) -> Page:
 
 
 def indicators_json(site: SiteData) -> str:
-    """All indicator definitions as JSON (stable order and formatting)."""
+    """All indicator definitions as JSON (stable order and formatting).
+
+    Every ``<`` is written ``\\u003c`` (the same string to a JSON reader), so a title with
+    markup in it stays inert even where a browser would sniff the file as HTML."""
     items = [
         {**indicator_fields(i), "source_file": i.source_file}
         for i in site.monitor.indicators.values()
     ]
-    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    text = json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True)
+    return text.replace("<", "\\u003c") + "\n"

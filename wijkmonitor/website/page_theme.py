@@ -6,7 +6,7 @@ from __future__ import annotations
 from wijkmonitor.core.model import Indicator, Theme
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import theme_chart
-from wijkmonitor.website.markup import Page, esc, figure, link, table
+from wijkmonitor.website.markup import Page, esc, figure, link, paragraph, table
 from wijkmonitor.website.numbers import fmt_percent_change
 from wijkmonitor.website.sitedata import ChangeRow, SiteData
 from wijkmonitor.website.texts import (
@@ -112,7 +112,7 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     sentences = "\n".join(
         f"- **{esc(ind.title)}**: "
         + gap_sentence(
-            c.gap_of(r), DIRECTION_SIGN[ind.direction], name, reference, c.p_decimals(ind)
+            c.gap_of(r), DIRECTION_SIGN[ind.direction], esc(name), esc(reference), c.p_decimals(ind)
         )
         for ind, r in pairs
     )
@@ -178,9 +178,9 @@ def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
 
 def theme_page(site: SiteData, theme: Theme) -> Page:
     page = c.theme_page(theme.id)
-    intro = esc(theme.description) + "\n\n" if theme.description else ""
+    intro = paragraph(theme.description) + "\n" if theme.description else ""
     sections = [_total_section(site, page, theme, t) for t in site.main_totals]
     if not sections:
         sections = ["Deze monitor heeft geen totaal van aandachtswijken.\n"]
     body = intro + "\n".join(sections) + "\n" + _areas_section(site, page, theme)
-    return Page(page, theme.title, c.page_markdown(site, page, esc(theme.title), body))
+    return Page(page, theme.title, c.page_markdown(site, page, theme.title, body))

@@ -17,6 +17,18 @@ DEVELOPMENT_LABELS = {
     "insufficient_data": "geen uitspraak",
     "not_applicable": "beschrijvend",
 }
+# Signs beside the coloured labels, so the class reads without colour: up = the position
+# improved, down = it worsened, = no change; the open forms where nothing is claimed.
+DEVELOPMENT_SYMBOLS = {
+    "favourable": "▲",
+    "unfavourable": "▼",
+    "no_change": "=",
+    "better_and_staying_better": "△",
+    "insufficient_data": "?",
+    "not_applicable": "·",
+}
+# Signs of the position in charts: better or worse than the reference given the direction.
+POSITION_SYMBOLS = {"gunstig": "▲", "ongunstig": "▼", "neutraal": "●"}
 # In counting sentences: "in 7 wijken blijvend beter".
 COUNT_LABELS = {
     **DEVELOPMENT_LABELS,

@@ -1,0 +1,108 @@
+"""Shared by the browser tests: Debian's chromium through Playwright, and a built site
+served on 127.0.0.1. Outside CI a missing chromium skips a test; in CI (CI=true) it
+fails it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.conftest import ROOT
+
+if TYPE_CHECKING:
+    from tests.sitebuild import BuiltSite
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+ALL_CHARTS_DRAWN = """() => [...document.querySelectorAll('.wm-chart')]
+    .every(el => el.querySelector('svg, canvas'))"""
+
+
+def chromium() -> Path:
+    """Debian's chromium; skip (fail in CI) when it is missing."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    found = shutil.which("chromium")
+    if found:
+        return Path(found)
+    message = "Debian's chromium is missing (apt-get install chromium; `make chromium`)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1; yields the base URL (ending in /)."""
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def launch() -> Iterator[object]:
+    """A headless chromium (Playwright's Browser)."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
+    """Path (under the site root) of one page of every type; None when the demo has none."""
+    monitor = demo.monitor
+    level = monitor.regions["level"]
+    areas = sorted(monitor.regions.index[level == "focus_area"])
+    with_areas = sorted(set(monitor.regions.loc[areas, "gemeente"]) - {""})
+    ses = [i for i in monitor.indicators.values() if i.theme == "ses_woa"]
+    return {
+        "home": "",
+        "thema": f"thema/{next(iter(monitor.themes))}/",
+        "wijk": f"wijk/{areas[0]}/" if areas else None,
+        "gemeente": f"gemeente/{with_areas[0]}/" if with_areas else None,
+        "indicator": f"indicator/{next(iter(monitor.indicators))}/",
+        "indicator-ses": f"indicator/{ses[0].id}/" if ses else None,
+        "definities": "definities/",
+        "begrippen": "begrippen/",
+        "downloads": "downloads/",
+        "over": "over/" if (demo.site / "over" / "index.html").is_file() else None,
+        "indicator-toevoegen": (
+            "indicator-toevoegen/"
+            if (demo.site / "indicator-toevoegen" / "index.html").is_file()
+            else None
+        ),
+    }

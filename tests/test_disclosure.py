@@ -1,0 +1,360 @@
+"""Disclosure: a suppressed cell never comes back out of what is published.
+
+Hypothesis builds small random monitors (a gemeente, a few pc4s whose counts add up to
+the gemeente's exactly, focus areas that are unions of pc4s and of each other, some
+counts below ``min_denominator``, some cells ``x`` in the source), runs the real
+computation and writes the real downloads. An attacker then reads ``results.csv`` only
+and tries to recover any suppressed numerator or denominator: by differences (parent
+minus the published children, composite minus composite) and, stronger, by solving
+the whole linear system of published sums in exact rational arithmetic. A suppressed
+value must never be uniquely determined.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import THEMES, write_monitor
+from wijkmonitor.core.compute import compute_results
+from wijkmonitor.core.monitor import load_monitor
+from wijkmonitor.core.output import write_results
+
+GEMEENTE = "GM0001"
+
+INDICATOR = """\
+id: aandeel
+title: Aandeel
+theme: werken
+definition: Aandeel van de inwoners met een kenmerk.
+direction: lower_is_better
+unit: "%"
+formula: {{kind: share, numerator: teller, denominator: noemer}}
+comparison: {{kind: ratio}}
+source: test
+measurement_moment: {{kind: peilmoment, date: 1 januari}}
+min_denominator: {minimum}
+"""
+
+
+# --- random monitors ---------------------------------------------------------------------
+
+
+@st.composite
+def monitors(draw: st.DrawFn) -> dict:
+    n_base = draw(st.integers(2, 5))
+    base = [str(1001 + i) for i in range(n_base)]
+    periods = list(range(2010, 2010 + draw(st.integers(1, 3))))
+    minimum = draw(st.sampled_from([10, 30, 50]))
+    cells = {}
+    for code in base:
+        for period in periods:
+            # Around the minimum, so primary suppression happens often but not always.
+            denominator = draw(st.integers(0, 3 * minimum))
+            numerator = draw(st.integers(0, denominator))
+            secret = draw(st.sampled_from(["", "", "", "", "", "", "teller", "noemer"]))
+            cells[code, period] = (numerator, denominator, secret)
+    areas: list[tuple[str, list[str]]] = []
+    for i in range(draw(st.integers(0, 3))):
+        pool = base + [a for a, _ in areas]
+        members = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=len(pool), unique=True))
+        areas.append((f"gebied-{i}", members))
+    return {"base": base, "periods": periods, "minimum": minimum, "cells": cells, "areas": areas}
+
+
+def _files(spec: dict) -> dict[str, str | None]:
+    regions = ["code,name,level,parent", f"{GEMEENTE},Stad,gemeente,"]
+    regions += [f"{code},Postcode {code},pc4,{GEMEENTE}" for code in spec["base"]]
+    rows = ["region,period,variable,value,status"]
+    for period in spec["periods"]:
+        total_n = total_d = 0
+        for code in spec["base"]:
+            numerator, denominator, secret = spec["cells"][code, period]
+            total_n, total_d = total_n + numerator, total_d + denominator
+            n_cell = ",x" if secret == "teller" else f"{numerator},"
+            d_cell = ",x" if secret == "noemer" else f"{denominator},"
+            rows += [f"{code},{period},teller,{n_cell}", f"{code},{period},noemer,{d_cell}"]
+        # The gemeente's figures are the exact sums: the strongest position for a reader.
+        rows += [f"{GEMEENTE},{period},teller,{total_n},", f"{GEMEENTE},{period},noemer,{total_d},"]
+    areas = "areas:\n" + "".join(
+        f"  - id: {area}\n    name: Gebied {area}\n    kind: focus_area\n    members: {members}\n"
+        for area, members in spec["areas"]
+    )
+    return {
+        "indicators/werkzoekenden.yml": None,
+        "indicators/themes.yml": THEMES,
+        "indicators/aandeel.yml": INDICATOR.format(minimum=spec["minimum"]),
+        "data/regions.csv": "\n".join(regions) + "\n",
+        "data/werk.csv": "\n".join(rows) + "\n",
+        "areas.yml": areas if spec["areas"] else "areas: []\n",
+    }
+
+
+def _flat(spec: dict) -> dict[str, set[str]]:
+    """Every region and area as its set of base regions."""
+    flat: dict[str, set[str]] = {GEMEENTE: set(spec["base"])}
+    flat.update({code: {code} for code in spec["base"]})
+    for area, members in spec["areas"]:
+        flat[area] = set().union(*(flat[m] for m in members))
+    return flat
+
+
+# --- the attacker ------------------------------------------------------------------------
+
+
+def _published(results_csv: Path) -> pd.DataFrame:
+    """What a reader of the download knows per (region, period): numerator and
+    denominator where a figure is published (the numerator is value x denominator / 100)."""
+    table = pd.read_csv(results_csv, dtype={"region": str}, keep_default_na=False)
+    table["status"] = table["status"].astype(str)
+    for column in ("value", "denominator", "deviation", "reference_value"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    return table
+
+
+def _reduce(rows: list[list[Fraction]], vector: list[Fraction]) -> list[Fraction]:
+    """``vector`` minus its part in the span of ``rows`` (rows in echelon form)."""
+    vector = list(vector)
+    for row in rows:
+        pivot = next(i for i, x in enumerate(row) if x != 0)
+        if vector[pivot] != 0:
+            factor = vector[pivot] / row[pivot]
+            vector = [v - factor * r for v, r in zip(vector, row, strict=True)]
+    return vector
+
+
+def _echelon(equations: list[list[Fraction]]) -> list[list[Fraction]]:
+    rows: list[list[Fraction]] = []
+    for equation in equations:
+        rest = _reduce(rows, equation)
+        if any(x != 0 for x in rest):
+            rows.append(rest)
+    return rows
+
+
+def recoverable_by_linear_algebra(flat: dict[str, set[str]], hidden: list[str]) -> set[str]:
+    """Hidden regions whose counts follow uniquely from the published sums.
+
+    Every region R (gemeente, pc4, area) is the sum of its base regions; published
+    counts are constants, so each relation restricted to the hidden regions is one
+    equation. A hidden region is determined iff its unit vector lies in the row space.
+    """
+    regions = sorted(flat)
+    hidden_set = set(hidden)
+    unknown = {r: i for i, r in enumerate(r for r in regions if r in hidden_set)}
+    equations = []
+    for region, bases in flat.items():
+        if bases == {region}:
+            continue
+        row = [Fraction(0)] * len(unknown)
+        if region in unknown:
+            row[unknown[region]] += 1
+        for b in bases:
+            if b in unknown:
+                row[unknown[b]] -= 1
+        if any(row):
+            equations.append(row)
+    basis = _echelon(equations)
+    found = set()
+    for region, i in unknown.items():
+        unit = [Fraction(int(j == i)) for j in range(len(unknown))]
+        if not any(_reduce(basis, unit)):
+            found.add(region)
+    return found
+
+
+def recoverable_by_differences(flat: dict[str, set[str]], hidden: set[str]) -> set[str]:
+    """The obvious attacks: a sum minus its other published parts, and A minus B when
+    A's base regions are B's plus one hidden region."""
+    found = set()
+    published = set(flat) - hidden
+    for region, bases in flat.items():
+        if bases == {region}:
+            continue
+        parts = {region} | bases
+        if len(parts & hidden) == 1:
+            found |= parts & hidden
+    for a in published:
+        for b in published:
+            extra = flat[a] - flat[b]
+            if flat[b] < flat[a] and len(extra) == 1 and extra <= hidden:
+                found |= extra
+    return found
+
+
+def _check_period(spec: dict, table: pd.DataFrame, period: int) -> None:
+    flat = _flat(spec)
+    rows = table[table["period"] == period].set_index("region")
+    hidden = [r for r in flat if r not in rows.index or rows.at[r, "status"] != ""]
+    secret = [r for r in hidden if r in rows.index and rows.at[r, "status"] == "x"]
+    # Everything published about a suppressed cell is empty.
+    for region in secret:
+        for column in ("value", "denominator", "deviation"):
+            assert np.isnan(rows.at[region, column]), (region, column)
+    for region in rows.index:
+        reference = rows.at[region, "reference_region"]
+        if reference in secret:
+            assert np.isnan(rows.at[region, "reference_value"]), region
+            assert np.isnan(rows.at[region, "deviation"]), region
+    assert not (recoverable_by_differences(flat, set(hidden)) & set(secret))
+    assert not (recoverable_by_linear_algebra(flat, hidden) & set(secret))
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(monitors())
+def test_no_suppressed_cell_can_be_recovered(spec):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_monitor(Path(tmp) / "m", **_files(spec))
+        results = compute_results(load_monitor(root))
+        out = Path(tmp) / "out"
+        write_results(results, out)
+        table = _published(out / "results.csv")
+        for period in spec["periods"]:
+            _check_period(spec, table, period)
+        # No change row carries a figure of a suppressed baseline or latest period.
+        changes = pd.read_csv(out / "changes.csv", dtype={"region": str}, keep_default_na=False)
+        status = table.set_index(["region", "period"])["status"]
+        for row in changes.itertuples():
+            for period, p in ((row.baseline_period, row.deviation_baseline),
+                              (row.latest_period, row.deviation_latest)):  # fmt: skip
+                if status.get((row.region, period), ".") == "x":
+                    assert p == "" or np.isnan(float(p))
+                    assert row.gap_change == "" or np.isnan(float(row.gap_change))
+                    assert row.development in ("insufficient_data", "not_applicable")
+
+
+# --- the attacker itself is checked against known disclosures -----------------------------
+
+
+def test_attacker_finds_a_gemeente_minus_a_focus_area():
+    # GM = a + b + c, F = a + b: with a, b, c hidden and GM, F published, c = GM - F.
+    flat = {GEMEENTE: {"a", "b", "c"}, "a": {"a"}, "b": {"b"}, "c": {"c"}, "F": {"a", "b"}}
+    assert recoverable_by_linear_algebra(flat, ["a", "b", "c"]) == {"c"}
+    assert recoverable_by_differences(flat, {"a", "b", "c"}) == {"c"}
+    assert recoverable_by_linear_algebra(flat, ["a", "b", "c", "F"]) == set()
+
+
+def test_attacker_finds_a_chain_of_composites():
+    # A = a + b, B = b + c, GM = a + b + c: hiding a, b, c leaves GM - A = c, GM - B = a.
+    flat = {
+        GEMEENTE: {"a", "b", "c"},
+        "a": {"a"},
+        "b": {"b"},
+        "c": {"c"},
+        "A": {"a", "b"},
+        "B": {"b", "c"},
+    }
+    assert recoverable_by_linear_algebra(flat, ["a", "b", "c"]) == {"a", "b", "c"}
+
+
+# --- one real site ----------------------------------------------------------------------
+
+SITE_DATA = """\
+region,period,variable,value,status
+GM0001,2007,teller,4037,
+GM0001,2007,noemer,9851,
+1001,2007,teller,1913,
+1001,2007,noemer,4721,
+1002,2007,teller,2111,
+1002,2007,noemer,5113,
+1003,2007,teller,13,
+1003,2007,noemer,17,
+GM0001,2011,teller,4113,
+GM0001,2011,noemer,9911,
+1001,2011,teller,1931,
+1001,2011,noemer,4703,
+1002,2011,teller,2171,
+1002,2011,noemer,5189,
+1003,2011,teller,11,
+1003,2011,noemer,19,
+"""
+SITE_AREAS = """\
+areas:
+  - id: noordzuid
+    name: Noord-Zuid
+    kind: focus_area
+    members: ["1001", "1002"]
+  - id: oost
+    name: Oost
+    kind: focus_area
+    members: ["1003"]
+  - id: totaal
+    name: Totaal aandachtswijken
+    kind: focus_total
+    members: [noordzuid, oost]
+"""
+
+
+@pytest.mark.slow
+def test_a_built_site_never_shows_a_suppressed_figure(tmp_path):
+    """Build a real site where pc4 1003 (17 and 19 people) is suppressed and grep every
+    page, chart and download for its counts, its value and anything derived from them."""
+    from wijkmonitor.website.build import build_site
+
+    root = write_monitor(
+        tmp_path / "m",
+        **{
+            "indicators/werkzoekenden.yml": None,
+            "indicators/aandeel.yml": INDICATOR.format(minimum=50),
+            "data/werk.csv": SITE_DATA,
+            "areas.yml": SITE_AREAS,
+        },
+    )
+    results = compute_results(load_monitor(root))
+    values = results.values.astype({"region": str}).set_index(["region", "period"])
+    assert values.loc[("1003", 2007), "status"] == "x"
+    assert values.loc[("oost", 2007), "status"] == "x"
+    secret = values[values["status"] == "x"].index.get_level_values(0).unique()
+    published = values[values["status"] == ""]
+    # The gemeente and noordzuid are published in full; then 1003 = GM - noordzuid unless
+    # one of them is hidden too — the engine must have hidden enough.
+    flat = {
+        "GM0001": {"1001", "1002", "1003"},
+        "1001": {"1001"},
+        "1002": {"1002"},
+        "1003": {"1003"},
+        "noordzuid": {"1001", "1002"},
+        "oost": {"1003"},
+        "totaal": {"1001", "1002", "1003"},
+    }
+    for period in (2007, 2011):
+        hidden = [r for r in flat if values.loc[(r, period), "status"] != ""]
+        assert "1003" not in recoverable_by_linear_algebra(flat, hidden)
+
+    site = tmp_path / "site"
+    build_site(root, site)
+    suppressed = results.values[results.values["status"] == "x"]
+    # The secret cells' own figures, in every notation the site or a download uses.
+    counts = {"13", "17", "11", "19"}  # numerators and denominators of 1003
+    needles = set()
+    for share in (13 / 17 * 100, 11 / 19 * 100):  # 76.47 % and 57.89 %
+        needles |= {f"{share:.1f}".replace(".", ","), f"{share:.2f}", f"{share:.6f}"}
+    for region, period in zip(suppressed["region"], suppressed["period"], strict=True):
+        original = values.loc[(str(region), period)]
+        assert np.isnan(original["value"]) and np.isnan(original["denominator"])
+    files = [p for p in site.rglob("*") if p.suffix in {".html", ".json", ".csv", ".js"}]
+    files = [p for p in files if "assets" not in p.parts or p.suffix != ".js"]
+    assert any(p.name == "results.csv" for p in files)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for needle in needles:
+            assert needle not in text, (path, needle)
+        if path.suffix == ".csv":
+            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            for column in ("denominator",):
+                if column in table:
+                    assert not (set(table[column]) & counts), path
+    assert len(secret) >= 2 and len(published) >= 1
