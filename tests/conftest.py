@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,28 @@ def write_monitor(root: Path, **overrides: str) -> Path:
 @pytest.fixture
 def small_monitor(tmp_path: Path) -> Path:
     return write_monitor(tmp_path / "monitor")
+
+
+# The demo site, built once per session (tests/sitebuild.py), and for the browser tests
+# that site served on 127.0.0.1 and a chromium, both per test module.
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    from tests.sitebuild import demo_site
+
+    return demo_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def base_url(demo) -> Iterator[str]:
+    from tests.browsing import serve
+
+    with serve(demo.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from tests.browsing import launch
+
+    with launch() as browser:
+        yield browser

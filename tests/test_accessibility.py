@@ -12,8 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browsing import ALL_CHARTS_DRAWN, ARTIFACTS, launch, page_of_every_type, serve
-from tests.sitebuild import BuiltSite, demo_site
+from tests.browsing import ALL_CHARTS_DRAWN, ARTIFACTS, page_of_every_type
 
 pytestmark = pytest.mark.browser
 
@@ -35,23 +34,6 @@ BLOCKING = {"critical", "serious"}
 # Rules switched off, each with the reason it is outside our control. None so far.
 DISABLED_RULES: dict[str, str] = {}
 AXE_DIR = ARTIFACTS / "axe"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> BuiltSite:
-    return demo_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def base_url(demo: BuiltSite) -> Iterator[str]:
-    with serve(demo.site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with launch() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

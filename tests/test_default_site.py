@@ -5,18 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT
-from tests.sitebuild import BuiltSite, demo_site
 from wijkmonitor.website.build import build_site
 
 SES = ["ses_woa_totaal", "ses_woa_welvaart", "ses_woa_opleiding", "ses_woa_arbeid"]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> BuiltSite:
-    return demo_site(tmp_path_factory)
 
 
 def test_the_demo_has_every_page_of_the_issue(demo):

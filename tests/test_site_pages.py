@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_monitor
-from tests.sitebuild import BuiltSite, demo_site
 from wijkmonitor.cli import main
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.problems import ProblemsError
@@ -35,11 +34,6 @@ NAMESPACES = {
     "http://www.sitemaps.org/schemas/sitemap/0.9",
 }
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> BuiltSite:
-    return demo_site(tmp_path_factory)
 
 
 def _tree(root: Path) -> dict[str, str]:
