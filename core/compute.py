@@ -1,8 +1,11 @@
 """The computation: indicator values, suppression, deviation from the reference, changes.
 
 Pure functions of a validated :class:`Monitor`. Everything happens on the grid of
-regions x periods (see ``grid.py``): one pass per indicator, each a handful of numpy
-operations over every region and period at once.
+regions x periods (see ``grid.py``), a handful of numpy operations over every region
+and period at once, in three steps: every indicator's values and secrets
+(``compute_values``); one suppression pattern per group of indicators that share a
+variable (``suppression_patterns``); per indicator the deviation, its status and the
+changes (``compute_indicator``).
 """
 
 from __future__ import annotations
@@ -124,17 +127,26 @@ def _inputs(
     return pd.DataFrame(columns), np.maximum.reduce(codes)
 
 
-def compute_indicator(
+@dataclass
+class Computed:
+    """One indicator's values on the grid before suppression."""
+
+    value: np.ndarray
+    code: np.ndarray
+    denominator: np.ndarray
+    secret: np.ndarray  # cells that must stay secret: primary suppression and source "x"
+    share: np.ndarray | None  # the proportion behind a ratio of shares (for its error)
+
+
+def compute_values(
     indicator: Indicator,
     inputs: dict[str, str],
     values: dict[str, np.ndarray],
     status: dict[str, np.ndarray],
     grid: Grid,
     is_area: np.ndarray,
-    ref_rows: np.ndarray,
-    rel: Relations,
-) -> IndicatorResult:
-    """Value, status, suppression and deviation of one indicator on the whole grid."""
+) -> Computed:
+    """Value, status and denominator of one indicator on the whole grid, and its secrets."""
     kind = formula_kinds()[indicator.formula_kind]
     frame, code = _inputs(kind, inputs, values, status, is_area)
     options = resolved_options(indicator.formula, kind.options)
@@ -149,15 +161,77 @@ def compute_indicator(
         if kind.denominator in frame
         else np.full(grid.n_rows, np.nan)
     )
+    secret = code == SECRET
     if indicator.min_denominator is not None:
         # A cell a reader could know (a figure, or "not computable", which says the
         # denominator is 0) is published unless suppressed; a denominator of 0 is below
         # any positive minimum, so such cells are secret like every other small one.
-        primary = counted & (denominator < indicator.min_denominator)
-        secret = primary | (code == SECRET)
-        suppressed = complementary(secret, counted, denominator, rel)
-        value = np.where(suppressed, np.nan, value)
-        code = np.where(suppressed, SECRET, code)
+        secret = secret | (counted & (denominator < indicator.min_denominator))
+    share = None
+    if kind.proportion is not None and indicator.comparison_kind == "ratio":
+        share = kind.proportion(frame, options).to_numpy(dtype=float)
+    return Computed(value, code.astype("int8"), denominator, secret, share)
+
+
+def sharing_groups(inputs: dict[str, dict[str, str]]) -> list[list[str]]:
+    """Indicators joined by a shared input variable, directly or through others.
+
+    Such indicators are suppressed with one pattern: two indicators with the same
+    numerator and different minimums would otherwise publish, one through the other,
+    what one of them hides (value x denominator gives the numerator back).
+    """
+    parent = {ind: ind for ind in inputs}
+
+    def root(ind: str) -> str:
+        while parent[ind] != ind:
+            parent[ind] = parent[parent[ind]]
+            ind = parent[ind]
+        return ind
+
+    first_user: dict[str, str] = {}
+    for ind, fields in inputs.items():
+        for variable in sorted(set(fields.values())):
+            other = first_user.setdefault(variable, ind)
+            parent[root(ind)] = root(other)
+    groups: dict[str, list[str]] = {}
+    for ind in inputs:
+        groups.setdefault(root(ind), []).append(ind)
+    return list(groups.values())
+
+
+def suppression_patterns(
+    computed: dict[str, Computed], groups: list[list[str]], rel: Relations
+) -> dict[str, np.ndarray]:
+    """Per indicator the cells to suppress: primary and complementary, one pattern per
+    group of indicators that share a variable (a pattern safe for all of them)."""
+    patterns = {}
+    for group in groups:
+        members = [computed[i] for i in group]
+        secret = np.logical_or.reduce([c.secret for c in members])
+        if secret.any():
+            published = np.logical_or.reduce([c.code < NOT_AVAILABLE for c in members])
+            # Hide the smallest cells first: the smallest denominator of the group.
+            denominator = np.fmin.reduce([c.denominator for c in members])
+            secret = complementary(secret, published, denominator, rel)
+        for ind in group:
+            patterns[ind] = secret
+    return patterns
+
+
+def compute_indicator(
+    indicator: Indicator,
+    computed: Computed,
+    suppressed: np.ndarray,
+    grid: Grid,
+    ref_rows: np.ndarray,
+) -> IndicatorResult:
+    """Suppression, deviation from the reference and its standard error of one indicator."""
+    denominator = computed.denominator
+    # A cell this indicator has no figure for stays as it is ("." or absent).
+    hide = suppressed & ((computed.code < NOT_AVAILABLE) | (computed.code == NOT_COMPUTABLE))
+    hide |= computed.code == SECRET
+    value = np.where(hide, np.nan, computed.value)
+    code = np.where(hide, SECRET, computed.code)
 
     row_periods = grid.row_periods()
     periods = indicator.periods
@@ -176,9 +250,9 @@ def compute_indicator(
     deviation = np.where(np.isfinite(deviation), deviation, np.nan)
     deviation_code = _deviation_code(code, take(code, ref_rows, ABSENT), deviation)
     deviation_se = np.full(grid.n_rows, np.nan)
-    if kind.proportion is not None and indicator.comparison_kind == "ratio":
-        share = kind.proportion(frame, options).to_numpy(dtype=float)
-        relative = binomial_relative_variance(np.where(np.isnan(value), np.nan, share), denominator)
+    if computed.share is not None:
+        share = np.where(np.isnan(value), np.nan, computed.share)
+        relative = binomial_relative_variance(share, denominator)
         deviation_se = ratio_deviation_se(
             value, reference_value, relative, take(relative, ref_rows)
         )
@@ -307,17 +381,17 @@ def compute_results(monitor: Monitor) -> Results:
     rel = relations(grid, regions, monitor.membership)
     threshold = monitor.settings.no_change_threshold
 
+    computed = {
+        indicator.id: compute_values(
+            indicator, monitor.inputs[indicator.id], values, status, grid, is_area
+        )
+        for indicator in monitor.indicators.values()
+    }
+    patterns = suppression_patterns(computed, sharing_groups(monitor.inputs), rel)
     value_frames, change_frames = [], []
     for indicator in monitor.indicators.values():
         result = compute_indicator(
-            indicator,
-            monitor.inputs[indicator.id],
-            values,
-            status,
-            grid,
-            is_area,
-            ref_rows,
-            rel,
+            indicator, computed.pop(indicator.id), patterns[indicator.id], grid, ref_rows
         )
         value_frames.append(_values_frame(indicator, result, grid, references))
         own = indicator.no_change_threshold

@@ -358,3 +358,78 @@ def test_a_built_site_never_shows_a_suppressed_figure(tmp_path):
                 if column in table:
                     assert not (set(table[column]) & counts), path
     assert len(secret) >= 2 and len(published) >= 1
+
+
+# --- suppression across indicators, and "x" without a minimum ------------------------------
+
+SHARED_NUMERATOR = """\
+id: per_huishouden
+title: Per huishouden
+theme: werken
+definition: Inwoners met een kenmerk per 100 huishoudens.
+direction: lower_is_better
+unit: per 100 huishoudens
+formula: {kind: rate, numerator: teller, denominator: huishoudens, per: 100}
+comparison: {kind: ratio}
+source: test
+measurement_moment: {kind: peilmoment, date: 1 januari}
+"""
+SHARED_DATA = SITE_DATA + "".join(
+    f"{region},{period},huishoudens,{count},\n"
+    for region, count in (("GM0001", 5000), ("1001", 2400), ("1002", 2500), ("1003", 100))
+    for period in (2007, 2011)
+)
+
+
+def test_indicators_sharing_a_numerator_hide_the_same_cells(tmp_path):
+    """'aandeel' hides 1003 (17 people < 50); 'per_huishouden' has no minimum and 100
+    households there, so on its own it would publish 1003's rate, and rate x households
+    would give the numerator 'aandeel' keeps secret."""
+    root = write_monitor(
+        tmp_path / "m",
+        **{
+            "indicators/werkzoekenden.yml": None,
+            "indicators/aandeel.yml": INDICATOR.format(minimum=50),
+            "indicators/per_huishouden.yml": SHARED_NUMERATOR,
+            "data/werk.csv": SHARED_DATA,
+            "areas.yml": SITE_AREAS,
+        },
+    )
+    values = compute_results(load_monitor(root)).values.astype({"region": str})
+    status = values.set_index(["indicator", "region", "period"])["status"]
+    for period in (2007, 2011):
+        assert status[("aandeel", "1003", period)] == "x"
+        assert status[("per_huishouden", "1003", period)] == "x"
+        for region in ("GM0001", "1001", "1002", "noordzuid", "oost", "totaal"):
+            assert (
+                status[("aandeel", region, period)] == status[("per_huishouden", region, period)]
+            ), (region, period)
+    rate = values[(values["indicator"] == "per_huishouden") & (values["region"] == "1003")]
+    assert rate["value"].isna().all() and rate["denominator"].isna().all()
+
+
+def test_a_source_x_is_protected_without_a_minimum(tmp_path):
+    """No min_denominator, but 1003's numerator is 'x' in the source: GM0001 minus 1001
+    and 1002 must not give it back."""
+    data = SITE_DATA.replace("1003,2007,teller,13,", "1003,2007,teller,,x")
+    root = write_monitor(
+        tmp_path / "m",
+        **{
+            "indicators/werkzoekenden.yml": None,
+            "indicators/aandeel.yml": INDICATOR.format(minimum=50).replace(
+                "min_denominator: 50\n", ""
+            ),
+            "data/werk.csv": data,
+            "areas.yml": "areas: []\n",
+        },
+    )
+    values = compute_results(load_monitor(root)).values.astype({"region": str})
+    rows = values[values["period"] == 2007].set_index("region")
+    assert rows.at["1003", "status"] == "x"
+    flat = {"GM0001": {"1001", "1002", "1003"}, "1001": {"1001"}, "1002": {"1002"}}
+    flat["1003"] = {"1003"}
+    hidden = [r for r in flat if rows.at[r, "status"] != ""]
+    assert len(hidden) == 2  # one more cell hidden: the smallest of the other pc4s
+    assert recoverable_by_linear_algebra(flat, hidden) == set()
+    # 2011 has no secret: everything is published.
+    assert (values[values["period"] == 2011]["status"] == "").all()
