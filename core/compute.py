@@ -342,6 +342,10 @@ def _changes_frame(
         (np.asarray(references.codes) >= 0) & result.keep.reshape(-1, n_periods).any(axis=1)
     )
     p_b, p_l = p_b[compared], deviation[compared, latest]
+    if baseline_period >= int(grid.periods[latest]):
+        # One measurement (or a baseline after the last figures) says nothing about a
+        # development: no gap change, "insufficient data", rather than "no change".
+        p_b = np.full(len(compared), np.nan)
     change_se = np.sqrt(se_b[compared] ** 2 + se[compared, latest] ** 2)
     change_se = np.where(np.isfinite(change_se), change_se, np.nan)
     change, note = gap_change(p_b, p_l)

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pandas.api.types import is_float_dtype, is_integer_dtype
 
+from wijkmonitor.core.atomic import replacing
 from wijkmonitor.core.compute import Results
 
 # Six decimals is far below any published precision, and keeps the files readable.
@@ -72,7 +73,8 @@ def write_results(results: Results, out: Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     synthetic = results.monitor.synthetic
-    return [
-        write_csv(results.values, out / "results.csv", synthetic),
-        write_csv(results.changes, out / "changes.csv", synthetic),
-    ]
+    targets = [out / "results.csv", out / "changes.csv"]
+    with replacing(targets) as (values, changes):
+        write_csv(results.values, values, synthetic)
+        write_csv(results.changes, changes, synthetic)
+    return targets

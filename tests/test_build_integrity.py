@@ -5,6 +5,7 @@ order in which the file system lists the inputs, or the clock)."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gzip
 import hashlib
 import os
@@ -119,6 +120,37 @@ def test_a_real_failure_through_the_cli_keeps_the_site_and_says_why(good_build, 
     err = capsys.readouterr().err
     assert "data/werk.csv:2: value: 'veel' is not a number" in err
     assert tree(site) == before and leftovers(site) == []
+
+
+def test_compute_output_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch, capsys):
+    """`wijkmonitor compute --out`: a failure while writing the second file leaves both
+    files of the previous run, and no temporary file."""
+    from wijkmonitor.core import output
+
+    monitor, out = write_monitor(tmp_path / "m"), tmp_path / "out"
+    assert main(["compute", str(monitor), "--out", str(out)]) == 0
+    before = tree(out)
+    assert sorted(before) == ["changes.csv", "results.csv"]
+    data = monitor / "data" / "werk.csv"
+    data.write_text(
+        data.read_text().replace("1001,2011,werkzoekenden,60", "1001,2011,werkzoekenden,70")
+    )
+    real_write_csv, calls = output.write_csv, []
+
+    def fail_on_the_second(frame, path, synthetic=False):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real_write_csv(frame, path, synthetic)
+
+    monkeypatch.setattr(output, "write_csv", fail_on_the_second)
+    assert main(["compute", str(monitor), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"wijkmonitor: {calls[1]}: No space left on device\n"
+    assert tree(out) == before and len(calls) == 2
+    monkeypatch.setattr(output, "write_csv", real_write_csv)
+    assert main(["compute", str(monitor), "--out", str(out)]) == 0
+    assert tree(out)["results.csv"] != before["results.csv"]
 
 
 # --- determinism --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import write_monitor
+from tests.conftest import DATA, write_monitor
 from wijkmonitor.core.changes import development, gap_change
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
@@ -202,3 +202,15 @@ def test_development_classes():
         "not_applicable",
         "better_and_staying_better",
     ]
+
+
+def test_one_period_of_figures_is_no_development(tmp_path):
+    """With figures for one year only, baseline and latest coincide: that is not "no
+    change" but too little to say anything."""
+    data = "\n".join(line for line in DATA.splitlines() if ",2011," not in line) + "\n"
+    root = write_monitor(tmp_path / "m", **{"data/werk.csv": data})
+    changes = compute_results(load_monitor(root)).changes
+    assert len(changes) > 0
+    assert (changes["latest_period"] == 2007).all()
+    assert changes["deviation_baseline"].isna().all() and changes["gap_change"].isna().all()
+    assert changes["development"].eq("insufficient_data").all()

@@ -169,3 +169,27 @@ def test_gap_change_from_a_zero_baseline_in_the_results(tmp_path):
     row = changes.loc[("aandeel", "1002")]
     assert np.isnan(row["gap_change"]) and row["development"] == "insufficient_data"
     assert not np.isinf(_numeric(results.changes)).any()
+
+
+def test_the_site_shows_a_dot_and_says_why_never_infinity(tmp_path):
+    """The built site of the monitor above: every page, chart and download is free of
+    inf/NaN, and the focus area (1001 + 1002: 5 of 0 in 2007) shows '.' for its share."""
+    import re
+
+    from wijkmonitor.website.build import build_site
+
+    _monitor(tmp_path)
+    site = tmp_path / "site"
+    build_site(tmp_path / "m", site)
+    forbidden = re.compile(r"\b(?:inf|Infinity|NaN|nan|undefined)\b|∞")
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".json", ".csv", ".xml"}:
+            found = forbidden.search(path.read_text(encoding="utf-8"))
+            assert found is None, (path, found and found.group())
+    page = (site / "wijk" / "noordzuid" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr><th scope="row"[^>]*>2007</th>(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    assert cells[0] == "." and cells[1] == "."  # no p, no value of the area
+    glossary = (site / "begrippen" / "index.html").read_text(encoding="utf-8")
+    assert "niet te berekenen (de noemer of de referentiewaarde is 0)" in glossary

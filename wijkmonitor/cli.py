@@ -160,6 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # The machine said no (disk full, no permission): not a bug, say what and where.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"wijkmonitor: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         # A bug, not bad input (bad input is a ProblemsError): one line, not a traceback.
         if os.environ.get("WIJKMONITOR_DEBUG") == "1":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wijkmonitor.core.atomic import replacing
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.importers.cells import parse_periods
 from wijkmonitor.importers.regions import ABOVE_GEMEENTE, derived_parents, region_levels
@@ -139,7 +140,8 @@ def write_tidy(tidy: pd.DataFrame, path: Path) -> None:
     """Write region,period,variable,value,status; NaN as an empty field, no needless .0."""
     path.parent.mkdir(parents=True, exist_ok=True)
     out = tidy[TIDY_COLUMNS].sort_values(["variable", "region", "period"], kind="stable")
-    out.to_csv(path, index=False, float_format="%.15g")
+    with replacing([path]) as (partial,):
+        out.to_csv(partial, index=False, float_format="%.15g")
 
 
 def raise_if(problems: list[Problem]) -> None:
