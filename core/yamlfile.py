@@ -89,6 +89,8 @@ def syntax_problem(exc: yaml.YAMLError, display: str) -> Problem:
     reason = str(exc.problem or exc.context)
     if "'\\t'" in reason:
         reason += " (indent with spaces, not tabs)"
+    if reason == "mapping values are not allowed here":
+        reason += " (a text with ': ' in it needs quotes, or a key is indented too far)"
     if exc.context and exc.context_mark and exc.problem:
         reason += f" ({exc.context} started on line {exc.context_mark.line + 1})"
     return Problem(display, line, None, f"YAML syntax error: {reason}")
@@ -139,6 +141,39 @@ MESSAGES = {
 }
 
 
+# A required key that is missing: what to write there (by key name, the same in every
+# file that has it).
+REQUIRED = {
+    "id": "an id of lower-case letters, digits and _, the same as the file name",
+    "title": "text: the name readers see",
+    "theme": "the id of a theme in indicators/themes.yml",
+    "definition": "text: what is measured, in plain Dutch",
+    "direction": "higher_is_better, lower_is_better or neutral",
+    "unit": "text, e.g. '%' or 'per 1.000 inwoners'",
+    "formula": "a mapping: kind and the variables it takes",
+    "comparison": "a mapping: kind (ratio, shifted_ratio, quotient_ratio, difference)",
+    "source": "text: who delivers the figures",
+    "measurement_moment": "a mapping: kind (peilmoment, jaarcijfer, jaartotaal) and date",
+    "name": "text: the name readers see",
+    "members": "a list of region codes and area ids",
+}
+REQUIRED_KIND = {
+    "measurement_moment": "peilmoment, jaarcijfer or jaartotaal",
+    "areas": "focus_area, focus_total or group",
+}
+
+
+def _required(loc: tuple) -> str:
+    """What a missing key at ``loc`` should hold, for the message."""
+    key = str(loc[-1])
+    if key == "kind" and len(loc) > 1:
+        parent = next((str(p) for p in reversed(loc[:-1]) if not isinstance(p, int)), "")
+        if parent in REQUIRED_KIND:
+            return REQUIRED_KIND[parent]
+    hint = REQUIRED.get(key)
+    return hint or ""
+
+
 # Patterns of ids, as a reader would say them.
 PATTERNS = {
     r"^[a-z0-9][a-z0-9_]*$": "use lower-case letters, digits and _ (e.g. wonen_en_wijk)",
@@ -177,7 +212,8 @@ def pydantic_problems(doc: LocatedYaml, error: Any, prefix: Loc = ()) -> list[Pr
             if close:
                 message += f"; did you mean {close[0]!r}?"
         elif kind == "missing":
-            message = "required field is missing"
+            hint = _required(tuple(err["loc"]))
+            message = "required field is missing" + (f"; write {hint}" if hint else "")
         elif kind == "string_pattern_mismatch":
             pattern = err["ctx"]["pattern"]
             message = f"{_shown(value)} is not a valid id: {PATTERNS.get(pattern, pattern)}"
