@@ -39,7 +39,7 @@ from wijkmonitor.core.kinds import FormulaKind
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.monitor import Monitor
 from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds
-from wijkmonitor.core.suppression import Relations, complementary, relations
+from wijkmonitor.core.suppression import Count, Relations, complementary, relations
 
 VALUE_COLUMNS = [
     "indicator",
@@ -136,6 +136,7 @@ class Computed:
     denominator: np.ndarray
     secret: np.ndarray  # cells that must stay secret: primary suppression and source "x"
     share: np.ndarray | None  # the proportion behind a ratio of shares (for its error)
+    counts: list[Count]  # the counts behind the figure (arrays of the inputs, no copies)
 
 
 def compute_values(
@@ -170,7 +171,22 @@ def compute_values(
     share = None
     if kind.proportion is not None and indicator.comparison_kind == "ratio":
         share = kind.proportion(frame, options).to_numpy(dtype=float)
-    return Computed(value, code.astype("int8"), denominator, secret, share)
+    counts = _counts(kind, inputs, values)
+    return Computed(value, code.astype("int8"), denominator, secret, share, counts)
+
+
+def _counts(kind: FormulaKind, inputs: dict[str, str], values: dict) -> list[Count]:
+    """The count inputs, and per numerator its denominator minus it (those who do not
+    have it): a sum of hidden cells that is 0 in one of them gives each of them away."""
+    counts: list[Count] = []
+    for field in kind.count_inputs():
+        if field not in inputs:
+            continue
+        counts.append((values[inputs[field]], None))
+        partner = field.replace("numerator", "denominator")
+        if partner != field and partner in inputs:
+            counts.append((values[inputs[partner]], values[inputs[field]]))
+    return counts
 
 
 def sharing_groups(inputs: dict[str, dict[str, str]]) -> list[list[str]]:
@@ -212,7 +228,8 @@ def suppression_patterns(
             published = np.logical_or.reduce([c.code < NOT_AVAILABLE for c in members])
             # Hide the smallest cells first: the smallest denominator of the group.
             denominator = np.fmin.reduce([c.denominator for c in members])
-            secret = complementary(secret, published, denominator, rel)
+            counts = [count for c in members for count in c.counts]
+            secret = complementary(secret, published, denominator, rel, counts)
         for ind in group:
             patterns[ind] = secret
     return patterns
@@ -236,7 +253,9 @@ def compute_indicator(
     row_periods = grid.row_periods()
     periods = indicator.periods
     if periods is None:
-        periods = np.unique(row_periods[code < NOT_AVAILABLE])
+        # The periods with figures before suppression: a year whose figures are all
+        # suppressed is shown as secret, not left out as if never measured.
+        periods = np.unique(row_periods[computed.code < NOT_AVAILABLE])
     keep = np.isin(row_periods, periods) & (code != ABSENT)
 
     comparison = comparison_kinds()[indicator.comparison_kind]

@@ -33,6 +33,7 @@ non-secret cell, so a national monitor of base regions never pays for it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,6 +129,63 @@ def _relation_rule(
         suppressed[chosen] = True
         hidden[chosen] = True
         changed = True
+
+
+# A count behind the figures, as one array, or two whose difference is a count (the
+# denominator minus the numerator of a share: those who do not have it).
+Count = tuple[np.ndarray, np.ndarray | None]
+
+
+def _zero_sum_rule(
+    suppressed: np.ndarray,
+    hidden: np.ndarray,
+    denominator: np.ndarray,
+    counts: Sequence[Count],
+    rel: Relations,
+) -> bool:
+    """Stage 1b, in place: counts are never negative, so when a published parent minus
+    its published children comes to 0 in some count, every hidden child is 0 in it: a
+    secret child is given away ("nobody there has it", or "everybody"). Hide one more
+    published child, one that is not 0 where possible; the parent when none is left.
+    Return whether anything was suppressed."""
+    if not counts:
+        return False
+    n = rel.n_relations
+    h = hidden[rel.cell]
+    child = ~rel.is_parent
+    parent_hidden = np.bincount(rel.relation, weights=h & rel.is_parent, minlength=n) > 0
+    secret_child = np.bincount(rel.relation, weights=suppressed[rel.cell] & child, minlength=n)
+    exposed = ~parent_hidden & (secret_child > 0)
+    if not exposed.any():
+        return False
+    # What a reader derives: the parent minus the published children (hidden cells: 0).
+    sign = np.where(h, 0.0, np.where(rel.is_parent, 1.0, -1.0))
+    zero = np.zeros(n, bool)
+    nonzero_cell = np.ones(len(hidden), bool)
+    for a, b in counts:
+        quantity = a if b is None else a - b
+        with np.errstate(invalid="ignore"):
+            derived = np.bincount(
+                rel.relation, weights=np.where(h, 0.0, quantity[rel.cell]) * sign, minlength=n
+            )
+        zero |= exposed & (np.abs(derived) < 0.5)  # whole counts: 0 is below a half
+        nonzero_cell &= quantity != 0
+    if not zero.any():
+        return False
+    in_zero = zero[rel.relation]
+    candidates = np.flatnonzero(in_zero & ~h & child)
+    # Children that are not 0 first: hiding one of them ends the zero sum at once.
+    preferred = candidates[nonzero_cell[rel.cell[candidates]]]
+    rest = candidates[~np.isin(rel.relation[candidates], rel.relation[preferred])]
+    picks = [_pick(p, rel, denominator) for p in (preferred, rest) if len(p)]
+    # A zero sum with no published child left: hide the parent.
+    orphans = np.flatnonzero(
+        in_zero & rel.is_parent & ~np.isin(rel.relation, rel.relation[candidates])
+    )
+    chosen = np.concatenate([*picks, rel.cell[orphans]]).astype(np.int64)
+    suppressed[chosen] = True
+    hidden[chosen] = True
+    return len(chosen) > 0
 
 
 def _components(hidden: np.ndarray, rel: Relations) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -232,12 +290,16 @@ def complementary(
     published: np.ndarray,
     denominator: np.ndarray,
     rel: Relations,
+    counts: Sequence[Count] = (),
 ) -> np.ndarray:
     """Return the suppression flags (one per grid row) after complementary suppression.
 
     ``suppressed``: the cells that must stay secret (primary suppression, and ``x`` in
     the source). ``published``: the cells that would carry a figure apart from
     suppression (a cell that is neither is hidden but needs no protection).
+    ``counts``: the counts behind the figures (numerator, denominator, and for shares
+    the denominator minus the numerator); with them no secret cell is given away as a
+    zero by a sum of hidden cells that comes to 0.
     """
     suppressed = suppressed.copy()
     if rel.n_relations == 0 or not suppressed.any():
@@ -245,5 +307,7 @@ def complementary(
     hidden = suppressed | ~published
     while True:
         _relation_rule(suppressed, hidden, denominator, rel)
+        if _zero_sum_rule(suppressed, hidden, denominator, counts, rel):
+            continue
         if not _exact_check(suppressed, hidden, denominator, rel):
             return suppressed

@@ -58,7 +58,8 @@ def monitors(draw: st.DrawFn) -> dict:
         for period in periods:
             # Around the minimum, so primary suppression happens often but not always.
             denominator = draw(st.integers(0, 3 * minimum))
-            numerator = draw(st.integers(0, denominator))
+            # Nobody and everybody often: sums of hidden cells that come to 0.
+            numerator = draw(st.sampled_from([0, denominator]) | st.integers(0, denominator))
             secret = draw(st.sampled_from(["", "", "", "", "", "", "teller", "noemer"]))
             cells[code, period] = (numerator, denominator, secret)
     areas: list[tuple[str, list[str]]] = []
@@ -189,6 +190,36 @@ def recoverable_by_differences(flat: dict[str, set[str]], hidden: set[str]) -> s
     return found
 
 
+def recoverable_as_zero(
+    flat: dict[str, set[str]], hidden: set[str], counts: dict[str, dict[str, float]]
+) -> set[str]:
+    """Counts are never negative: when a published region's hidden base regions add up
+    to 0 in a count (the region's count minus its published base regions'), every one of
+    them is 0. ``counts``: per published region its numerator, denominator and
+    denominator minus numerator (what a reader derives from value and denominator)."""
+    found = set()
+    for region, bases in flat.items():
+        if region in hidden or bases == {region}:
+            continue
+        unknown = bases & hidden
+        if not unknown or not (bases - unknown) <= set(counts):
+            continue
+        for key in ("numerator", "denominator", "rest"):
+            rest = counts[region][key] - sum(counts[b][key] for b in bases - unknown)
+            if round(rest, 6) == 0:
+                found |= unknown
+    return found
+
+
+def _counts(rows: pd.DataFrame) -> dict[str, dict[str, float]]:
+    published = rows[rows["status"] == ""]
+    numerator = published["value"] * published["denominator"] / 100
+    return {
+        region: {"numerator": n, "denominator": d, "rest": d - n}
+        for region, n, d in zip(published.index, numerator, published["denominator"], strict=True)
+    }
+
+
 def _check_period(spec: dict, table: pd.DataFrame, period: int) -> None:
     flat = _flat(spec)
     rows = table[table["period"] == period].set_index("region")
@@ -205,6 +236,7 @@ def _check_period(spec: dict, table: pd.DataFrame, period: int) -> None:
             assert np.isnan(rows.at[region, "deviation"]), region
     assert not (recoverable_by_differences(flat, set(hidden)) & set(secret))
     assert not (recoverable_by_linear_algebra(flat, hidden) & set(secret))
+    assert not (recoverable_as_zero(flat, set(hidden), _counts(rows)) & set(secret))
 
 
 @settings(
@@ -245,6 +277,19 @@ def test_attacker_finds_a_gemeente_minus_a_focus_area():
     assert recoverable_by_linear_algebra(flat, ["a", "b", "c"]) == {"c"}
     assert recoverable_by_differences(flat, {"a", "b", "c"}) == {"c"}
     assert recoverable_by_linear_algebra(flat, ["a", "b", "c", "F"]) == set()
+
+
+def test_attacker_finds_a_zero_sum():
+    # GM has 10 of 100; 1001 and 1002 publish 4 of 40 and 6 of 50: hidden 1003 (10
+    # people) has 0 of them, though its share is suppressed.
+    flat = {GEMEENTE: {"a", "b", "c"}, "a": {"a"}, "b": {"b"}, "c": {"c"}}
+    counts = {
+        GEMEENTE: {"numerator": 10, "denominator": 100, "rest": 90},
+        "a": {"numerator": 4, "denominator": 40, "rest": 36},
+        "b": {"numerator": 6, "denominator": 50, "rest": 44},
+    }
+    assert recoverable_as_zero(flat, {"c"}, counts) == {"c"}
+    assert recoverable_as_zero(flat, {"b", "c"}, counts) == set()
 
 
 def test_attacker_finds_a_chain_of_composites():
@@ -433,3 +478,38 @@ def test_a_source_x_is_protected_without_a_minimum(tmp_path):
     assert recoverable_by_linear_algebra(flat, hidden) == set()
     # 2011 has no secret: everything is published.
     assert (values[values["period"] == 2011]["status"] == "").all()
+
+
+def test_a_zero_sum_of_hidden_cells_is_broken_up(tmp_path):
+    """1003 (10 people) is secret. Hiding 1001 (the smallest other pc4) stops 'the
+    gemeente minus the rest', but both have 0 of the 6 people the gemeente has, all in
+    1002: the gemeente minus 1002 leaves 0 for 1001 and 1003 together, so each has 0.
+    The engine must hide one more cell."""
+    data = (
+        "region,period,variable,value\n"
+        "GM0001,2007,teller,6\nGM0001,2007,noemer,100\n"
+        "1001,2007,teller,0\n1001,2007,noemer,40\n"
+        "1002,2007,teller,6\n1002,2007,noemer,50\n"
+        "1003,2007,teller,0\n1003,2007,noemer,10\n"
+    )
+    root = write_monitor(
+        tmp_path / "m",
+        **{
+            "indicators/werkzoekenden.yml": None,
+            "indicators/aandeel.yml": INDICATOR.format(minimum=20),
+            "data/werk.csv": data,
+            "areas.yml": "areas: []\n",
+        },
+    )
+    out = tmp_path / "out"
+    write_results(compute_results(load_monitor(root)), out)
+    rows = _published(out / "results.csv").set_index("region")
+    flat = {"GM0001": {"1001", "1002", "1003"}, "1001": {"1001"}, "1002": {"1002"}}
+    flat["1003"] = {"1003"}
+    hidden = {r for r in flat if rows.at[r, "status"] != ""}
+    assert {"1001", "1003"} <= hidden and len(hidden) == 3
+    assert recoverable_as_zero(flat, hidden, _counts(rows)) == set()
+    assert recoverable_by_linear_algebra(flat, sorted(hidden)) == set()
+    # Without the third hidden cell the attack works: the test's attacker is sharp.
+    counts = _counts(rows) | {"1002": {"numerator": 6.0, "denominator": 50.0, "rest": 44.0}}
+    assert recoverable_as_zero(flat, {"1001", "1003"}, counts) == {"1001", "1003"}
