@@ -38,7 +38,8 @@ from wijkmonitor.core.grid import Grid, reference_rows, take
 from wijkmonitor.core.kinds import FormulaKind
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.monitor import Monitor
-from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds
+from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, kind_plugin
+from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.core.suppression import Count, Relations, complementary, relations
 
 VALUE_COLUMNS = [
@@ -151,7 +152,9 @@ def compute_values(
     kind = formula_kinds()[indicator.formula_kind]
     frame, code = _inputs(kind, inputs, values, status, is_area)
     options = resolved_options(indicator.formula, kind.options)
-    value = kind.compute(frame, options).to_numpy(dtype=float)
+    value = _plugin_result(
+        indicator, "formula", kind.name, grid.n_rows, kind.compute, frame, options
+    )
     # Every input a figure, yet no finite value: a division by zero (or a plugin's inf).
     counted = code < NOT_AVAILABLE
     finite = np.isfinite(value)
@@ -170,7 +173,9 @@ def compute_values(
         secret = secret | (counted & (denominator < indicator.min_denominator))
     share = None
     if kind.proportion is not None and indicator.comparison_kind == "ratio":
-        share = kind.proportion(frame, options).to_numpy(dtype=float)
+        share = _plugin_result(
+            indicator, "formula", kind.name, grid.n_rows, kind.proportion, frame, options
+        )
     counts = _counts(kind, inputs, values)
     return Computed(value, code.astype("int8"), denominator, secret, share, counts)
 
@@ -187,6 +192,26 @@ def _counts(kind: FormulaKind, inputs: dict[str, str], values: dict) -> list[Cou
         if partner != field and partner in inputs:
             counts.append((values[inputs[partner]], values[inputs[field]]))
     return counts
+
+
+def _plugin_result(
+    indicator: Indicator, what: str, kind: str, n_rows: int, function, *args
+) -> np.ndarray:
+    """Call a kind's function (a plugin's code): what it raises, or a result that is not
+    one number per row, is a problem naming the indicator, the kind and its plugin."""
+    try:
+        result = np.asarray(function(*args), dtype=float)
+        if result.shape == (n_rows,):
+            return result
+        error = f"returned {result.shape[0] if result.ndim else 1} values for {n_rows} rows"
+    except Exception as exc:
+        error = f"raised {type(exc).__name__}: {exc}"
+    plugin = kind_plugin(what, kind)
+    message = (
+        f"the {what} kind {kind!r} of plugin {plugin!r} {error} (an error in the plugin, "
+        "not in this file: report it to the plugin's authors)"
+    )
+    raise ProblemsError([Problem(indicator.source_file, None, f"{what}.kind", message)])
 
 
 def sharing_groups(inputs: dict[str, dict[str, str]]) -> list[list[str]]:
@@ -261,11 +286,16 @@ def compute_indicator(
     comparison = comparison_kinds()[indicator.comparison_kind]
     reference_value = take(value, ref_rows)
     with np.errstate(divide="ignore", invalid="ignore"):
-        deviation = comparison.compute(
+        deviation = _plugin_result(
+            indicator,
+            "comparison",
+            comparison.name,
+            grid.n_rows,
+            comparison.compute,
             pd.Series(value),
             pd.Series(reference_value),
             resolved_options(indicator.comparison, comparison.options),
-        ).to_numpy(dtype=float)
+        )
     deviation = np.where(np.isfinite(deviation), deviation, np.nan)
     deviation_code = _deviation_code(code, take(code, ref_rows, ABSENT), deviation)
     deviation_se = np.full(grid.n_rows, np.nan)

@@ -36,6 +36,16 @@ def plugin_names() -> list[str]:
     return sorted(name for name, _ in plugin_manager().list_name_plugin())
 
 
+# (formula | comparison, kind name) -> the plugin that registered it, to name it when
+# the kind fails.
+_OWNERS: dict[tuple[str, str], str] = {}
+
+
+def kind_plugin(what: str, name: str) -> str:
+    """The plugin that registered the ``what`` ("formula" or "comparison") kind ``name``."""
+    return _OWNERS.get((what, name), "?")
+
+
 def _by_name(hook: str, cls: type, what: str) -> dict:
     """Call every implementation of a register hook on its own, so one broken plugin is
     named instead of breaking everything; a kind registered twice is a problem too."""
@@ -63,6 +73,7 @@ def _by_name(hook: str, cls: type, what: str) -> dict:
                 owner[kind.name] = impl.plugin_name
     if problems:
         raise ProblemsError(problems)
+    _OWNERS.update({(what, name): plugin for name, plugin in owner.items()})
     return dict(sorted(kinds.items()))
 
 
