@@ -99,11 +99,15 @@ def syntax_problem(exc: yaml.YAMLError, display: str) -> Problem:
 def load_yaml(path: Path, display: str) -> LocatedYaml:
     """Parse ``path``; a syntax error becomes a Problem with its line, never a traceback."""
     text = read_utf8(path, display)
+    # One parse: the node tree gives the lines, the same tree gives the data.
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise ProblemsError([syntax_problem(exc, display)]) from None
+    finally:
+        loader.dispose()
     lines: dict[Loc, int] = {}
     twice: list[tuple] = []
     if node is not None:

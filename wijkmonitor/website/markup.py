@@ -61,6 +61,14 @@ def paragraph(text: object) -> str:
 
 def rel(from_page: str, to_path: str) -> str:
     """Relative URL from one docs page to a page (its directory URL) or a file."""
+    if from_page.endswith("/index.md") and not to_path.startswith("."):
+        # The common case, without relpath's work (hot on a national build): from a
+        # page at depth n, up n directories and down to the target.
+        depth = from_page.count("/")
+        url = "../" * depth + to_path
+        if url.endswith("index.md"):
+            url = url[: -len("index.md")]
+        return url or "./"
     url = posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
     if url == "index.md":
         return "./"

@@ -194,14 +194,14 @@ def _area_table(site: SiteData, page: str, indicator: Indicator, order: pd.DataF
     rows = [
         [
             _area_link(site, page, code),
-            esc(site.region_name(str(r["reference_region"]))),
-            c.value_cell(r["value"], r["status"], d),
-            c.value_cell(r["reference_value"], r["reference_status"], d),
-            c.p_cell(r["deviation_baseline"], "", indicator),
-            c.p_cell(r["deviation_latest"], r["status"], indicator),
-            c.development_cell(r["development"]),
+            esc(site.region_name(str(r.reference_region))),
+            c.value_cell(r.value, r.status, d),
+            c.value_cell(r.reference_value, r.reference_status, d),
+            c.p_cell(r.deviation_baseline, "", indicator),
+            c.p_cell(r.deviation_latest, r.status, indicator),
+            c.development_cell(r.development),
         ]
-        for code, r in order.iterrows()
+        for code, r in zip(order.index, order.itertuples(index=False), strict=True)
     ]
     headers = [
         "Gebied",
