@@ -20,14 +20,12 @@ from wijkmonitor.core.pluginmanager import (
     plugin_names,
     plugin_problem,
 )
-from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
 from wijkmonitor.core.regions import build_regions, read_areas, read_base_regions
 from wijkmonitor.core.tidy import duplicated_keys, locate_rows
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
 
 DATA_COLUMNS = ["region", "period", "variable", "value", "status"]
-# A big broken file reports this many rows per kind of problem, then a count of the rest.
-MAX_REPORTED = 20
 
 
 @dataclass
@@ -272,10 +270,7 @@ def _duplicates_across_sources(
             plugins = ", ".join(repr(s) for s in sources if s != "csv_data")
             message = f"{what} is also given by a data plugin ({plugins}); give each figure once"
         problems.append(Problem(file, line, "region", message))
-    if len(rows) > MAX_REPORTED:
-        rest = len(rows) - MAX_REPORTED
-        problems.append(Problem("data/", None, "region", f"... and {rest} more given twice"))
-    return problems
+    return problems + and_more(len(rows), "data/", "region", "more given twice")
 
 
 def _concat_data(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -333,10 +328,7 @@ def _negative_counts(
         if not places:
             message += f" ({row.region}, {row.period}, from a data plugin)"
         problems.append(Problem(where[0], where[1], "value", message))
-    if len(rows) > MAX_REPORTED:
-        rest = len(rows) - MAX_REPORTED
-        problems.append(Problem("data/", None, "value", f"... and {rest} more negative counts"))
-    return problems
+    return problems + and_more(len(rows), "data/", "value", "more negative counts")
 
 
 def load_monitor(root: Path | str) -> Monitor:

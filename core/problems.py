@@ -20,6 +20,19 @@ class Problem:
         return f"{where}: {what}"
 
 
+# Problems of one kind reported per file, then one line for the rest: a big file with
+# the same mistake on every row stays readable.
+MAX_REPORTED = 20
+
+
+def and_more(total: int, file: str, field: str | None, what: str = "more") -> list[Problem]:
+    """The line standing for the problems beyond the first MAX_REPORTED of ``total``
+    (none when there are no more)."""
+    if total <= MAX_REPORTED:
+        return []
+    return [Problem(file, None, field, f"... and {total - MAX_REPORTED} {what}")]
+
+
 class ProblemsError(Exception):
     """Raised with every problem found, so a user fixes them all in one go."""
 

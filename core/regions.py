@@ -13,7 +13,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from wijkmonitor.core.model import Area, AreasFile
-from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems, read_utf8
 
 LEVELS = ("gemeente", "wijk", "buurt", "pc4")
@@ -22,7 +22,6 @@ LEVELS = ("gemeente", "wijk", "buurt", "pc4")
 DIRECT_AREA_LEVELS = ("focus_area", "focus_total", "group")
 REGION_COLUMNS = ["code", "name", "level", "parent"]
 OPTIONAL_COLUMNS = ["reference"]
-MAX_REPORTED = 20
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 
 
@@ -39,13 +38,10 @@ def read_base_regions(path: Path, display: str) -> pd.DataFrame:
     line = frame.index + 2
 
     def rows(mask: pd.Series, field: str, message) -> None:
-        # At most MAX_REPORTED rows of one kind; a million-row file stays readable.
         hits = frame.index[mask]
         for i in hits[:MAX_REPORTED]:
             problems.append(Problem(display, int(line[i]), field, message(i)))
-        if len(hits) > MAX_REPORTED:
-            rest = len(hits) - MAX_REPORTED
-            problems.append(Problem(display, None, field, f"... and {rest} more like the above"))
+        problems.extend(and_more(len(hits), display, field, "more like the above"))
 
     rows(frame["code"] == "", "code", lambda i: "is empty; every region needs a code")
     # Codes become file names and addresses on the site (/gemeente/GM0363/).

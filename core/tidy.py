@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 
 from wijkmonitor.core.model import FIRST_YEAR, LAST_YEAR
-from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
 from wijkmonitor.core.yamlfile import read_utf8
 
 COLUMNS = ["region", "period", "variable", "value", "status"]
 REQUIRED = ["region", "period", "variable", "value"]
 SYMBOLS = {".": "not available", "x": "secret", "-": "nil"}
-MAX_PROBLEMS_PER_FILE = 20
 
 
 def _display(path: Path, root: Path) -> str:
@@ -35,13 +34,9 @@ def _row_problems(
     rows = np.flatnonzero(bad.to_numpy())
     problems = [
         Problem(display, int(i) + 2, field, message(frame[field].iloc[i]))
-        for i in rows[:MAX_PROBLEMS_PER_FILE]
+        for i in rows[:MAX_REPORTED]
     ]
-    if len(rows) > MAX_PROBLEMS_PER_FILE:
-        problems.append(
-            Problem(display, None, field, f"... and {len(rows) - MAX_PROBLEMS_PER_FILE} more")
-        )
-    return problems
+    return problems + and_more(len(rows), display, field)
 
 
 CATEGORY_COLUMNS = ("region", "period", "variable", "status")
@@ -234,12 +229,9 @@ def _duplicate_problems(display: str, tidy: pd.DataFrame, dupes: np.ndarray) -> 
             f"is also on line {int(first_row[i]) + 2}; give each region, period and variable "
             "once",
         )
-        for i in rows[:MAX_PROBLEMS_PER_FILE]
+        for i in rows[:MAX_REPORTED]
     ]
-    if len(rows) > MAX_PROBLEMS_PER_FILE:
-        rest = len(rows) - MAX_PROBLEMS_PER_FILE
-        problems.append(Problem(display, None, "region", f"... and {rest} more repeated rows"))
-    return problems
+    return problems + and_more(len(rows), display, "region", "more repeated rows")
 
 
 def _keys(data: pd.DataFrame) -> np.ndarray:

@@ -200,3 +200,16 @@ def test_unexpected_exception_is_one_line_and_exit_2(tmp_path, capsys, monkeypat
     monkeypatch.setenv("WIJKMONITOR_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["compute", str(root), "--out", str(tmp_path / "out")])
+
+
+def test_a_mistake_on_many_rows_is_reported_twenty_times_then_counted(tmp_path):
+    rows = "".join(f"GM0001,{2000 + i},werkzoekenden,veel{i}\n" for i in range(25))
+    root = write_monitor(
+        tmp_path / "m", **{"data/extra.csv": "region,period,variable,value\n" + rows}
+    )
+    problems = problems_of(root)
+    assert len(problems) == 21
+    assert problems[0] == (
+        "data/extra.csv:2: value: 'veel0' is not a number (use a decimal point) or one of . x -"
+    )
+    assert problems[-1] == "data/extra.csv: value: ... and 5 more"

@@ -22,25 +22,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
 
 # Categorical variable -> number of classes (coded 1..n).
 CATEGORIES: dict[str, int] = {"welvaart_decile": 10, "opleiding": 5, "arbeid": 7}
 COLUMNS = ["household_id", "region", "period", *CATEGORIES]
-MAX_PROBLEMS_PER_KIND = 20
 
 
 def _problems(display: str, bad: pd.Series, field: str, values: pd.Series, message) -> list:
     rows = np.flatnonzero(bad.to_numpy())
     found = [
-        Problem(display, int(i) + 2, field, message(values.iloc[i]))
-        for i in rows[:MAX_PROBLEMS_PER_KIND]
+        Problem(display, int(i) + 2, field, message(values.iloc[i])) for i in rows[:MAX_REPORTED]
     ]
-    if len(rows) > MAX_PROBLEMS_PER_KIND:
-        found.append(
-            Problem(display, None, field, f"... and {len(rows) - MAX_PROBLEMS_PER_KIND} more")
-        )
-    return found
+    return found + and_more(len(rows), display, field)
 
 
 def read_households(

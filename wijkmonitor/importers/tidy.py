@@ -14,12 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from wijkmonitor.core.atomic import replacing
-from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
 from wijkmonitor.importers.cells import parse_periods
 from wijkmonitor.importers.regions import ABOVE_GEMEENTE, derived_parents, region_levels
 
 TIDY_COLUMNS = ["region", "period", "variable", "value", "status"]
-MAX_PROBLEMS_PER_KIND = 20
 
 
 @dataclass
@@ -38,13 +37,10 @@ def located_problems(
     fields: Iterable[str | None],
     messages: Iterable[str],
 ) -> list[Problem]:
-    """Problems for the given cells, at most MAX_PROBLEMS_PER_KIND, plus a count of the rest."""
+    """Problems for the given cells, at most MAX_REPORTED, plus a count of the rest."""
     items = list(zip(lines, fields, messages, strict=True))
-    problems = [Problem(file, line, fld, msg) for line, fld, msg in items[:MAX_PROBLEMS_PER_KIND]]
-    if len(items) > MAX_PROBLEMS_PER_KIND:
-        rest = len(items) - MAX_PROBLEMS_PER_KIND
-        problems.append(Problem(file, None, None, f"... and {rest} more like the above"))
-    return problems
+    problems = [Problem(file, line, fld, msg) for line, fld, msg in items[:MAX_REPORTED]]
+    return problems + and_more(len(items), file, None, "more like the above")
 
 
 def _lines(rows: pd.DataFrame) -> list[int | None]:
