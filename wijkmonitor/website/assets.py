@@ -15,6 +15,7 @@ from pathlib import Path
 
 import vl_convert
 
+from wijkmonitor.core.atomic import replacing
 from wijkmonitor.website.charts import chart_config
 from wijkmonitor.website.numbers import D3_LOCALE
 
@@ -49,9 +50,8 @@ def vega_bundle() -> str:
         bundle = bundle.replace(url, "")
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(bundle, encoding="utf-8")
-        partial.replace(cached)
+        with replacing([cached]) as (partial,):  # another build may read it meanwhile
+            partial.write_text(bundle, encoding="utf-8")
     except OSError:
         pass  # no writable cache: bundle again next time
     return bundle
