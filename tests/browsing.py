@@ -82,6 +82,22 @@ def launch() -> Iterator[object]:
             browser.close()
 
 
+# Every type of page the site has, as the keys of page_of_every_type.
+PAGE_TYPES = [
+    "home",
+    "thema",
+    "wijk",
+    "gemeente",
+    "indicator",
+    "indicator-ses",
+    "definities",
+    "begrippen",
+    "downloads",
+    "over",
+    "indicator-toevoegen",
+]
+
+
 def page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
     """Path (under the site root) of one page of every type; None when the demo has none."""
     monitor = demo.monitor
@@ -89,7 +105,7 @@ def page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
     areas = sorted(monitor.regions.index[level == "focus_area"])
     with_areas = sorted(set(monitor.regions.loc[areas, "gemeente"]) - {""})
     ses = [i for i in monitor.indicators.values() if i.theme == "ses_woa"]
-    return {
+    pages = {
         "home": "",
         "thema": f"thema/{next(iter(monitor.themes))}/",
         "wijk": f"wijk/{areas[0]}/" if areas else None,
@@ -106,3 +122,5 @@ def page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
             else None
         ),
     }
+    assert list(pages) == PAGE_TYPES  # one list of page types for every browser test
+    return pages

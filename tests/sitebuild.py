@@ -3,6 +3,7 @@ shared by the page and browser tests."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,3 +37,17 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         summary = build_site(monitor_dir, site)
         _built.append(BuiltSite(monitor_dir, site, summary, load_monitor(monitor_dir)))
     return _built[0]
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``root``."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(site: Path) -> list[str]:
+    """What a build left beside the site directory (temporary or old sites)."""
+    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name)

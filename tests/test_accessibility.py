@@ -12,23 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browsing import ALL_CHARTS_DRAWN, ARTIFACTS, page_of_every_type
+from tests.browsing import ALL_CHARTS_DRAWN, ARTIFACTS, PAGE_TYPES, page_of_every_type
 
 pytestmark = pytest.mark.browser
 
-PAGE_TYPES = [
-    "home",
-    "thema",
-    "wijk",
-    "gemeente",
-    "indicator",
-    "indicator-ses",
-    "definities",
-    "begrippen",
-    "downloads",
-    "over",
-    "indicator-toevoegen",
-]
 IMPACTS = ("critical", "serious", "moderate", "minor")
 BLOCKING = {"critical", "serious"}
 # Rules switched off, each with the reason it is outside our control. None so far.

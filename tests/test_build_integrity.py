@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import errno
 import gzip
-import hashlib
 import os
 import shutil
 import subprocess
@@ -17,23 +16,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, write_monitor
+from tests.sitebuild import leftovers, tree
 from wijkmonitor.cli import main
 from wijkmonitor.website import build as build_module
 from wijkmonitor.website.build import BuildSettingError, build_site
-
-
-def tree(root: Path) -> dict[str, str]:
-    """Relative path -> sha256 of every file under ``root``."""
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def leftovers(site: Path) -> list[str]:
-    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name)
-
 
 # --- atomicity ----------------------------------------------------------------------------
 

@@ -11,23 +11,11 @@ import re
 
 import pytest
 
-from tests.browsing import ALL_CHARTS_DRAWN, ARTIFACTS, page_of_every_type
+from tests.browsing import ALL_CHARTS_DRAWN, ARTIFACTS, PAGE_TYPES, page_of_every_type
 
 pytestmark = pytest.mark.browser
 
 
-PAGE_TYPES = [
-    "home",
-    "thema",
-    "wijk",
-    "gemeente",
-    "indicator",
-    "indicator-ses",
-    "definities",
-    "begrippen",
-    "downloads",
-    "over",
-]
 WITH_CHARTS = {"thema", "wijk", "gemeente", "indicator", "indicator-ses"}
 
 

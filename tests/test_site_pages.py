@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_monitor
+from tests.sitebuild import leftovers, tree
 from wijkmonitor.cli import main
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.problems import ProblemsError
@@ -34,14 +34,6 @@ NAMESPACES = {
     "http://www.sitemaps.org/schemas/sitemap/0.9",
 }
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")
-
-
-def _tree(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 # --- Dutch number notation -------------------------------------------------------------
@@ -243,9 +235,9 @@ def test_init_then_build_twice_gives_identical_bytes(tmp_path):
     monitor = tmp_path / "nieuw"
     assert main(["init", str(monitor)]) == 0
     assert main(["build", str(monitor)]) == 0
-    first = _tree(monitor / "site")
+    first = tree(monitor / "site")
     assert main(["build", str(monitor), "--site-dir", str(tmp_path / "second")]) == 0
-    assert _tree(tmp_path / "second") == first
+    assert tree(tmp_path / "second") == first
     assert "wijk/noord-zuid/index.html" in first and "over/index.html" in first
     assert "gemeente/GM0001/index.html" in first
     sitemap = (monitor / "site" / "sitemap.xml").read_text()
@@ -257,11 +249,7 @@ def _small_site(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     monitor = write_monitor(tmp_path / "m")
     site = tmp_path / "out" / "site"
     build_site(monitor, site)
-    return monitor, site, _tree(site)
-
-
-def _leftovers(site: Path) -> list[str]:
-    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name)
+    return monitor, site, tree(site)
 
 
 def test_failed_build_leaves_the_previous_site(tmp_path):
@@ -269,7 +257,7 @@ def test_failed_build_leaves_the_previous_site(tmp_path):
     (monitor / "indicators" / "werkzoekenden.yml").write_text("id: [broken\n")
     with pytest.raises(ProblemsError):
         build_site(monitor, site)
-    assert _tree(site) == before and _leftovers(site) == []
+    assert tree(site) == before and leftovers(site) == []
 
 
 def test_strict_site_build_failure_leaves_the_previous_site(tmp_path):
@@ -279,7 +267,7 @@ def test_strict_site_build_failure_leaves_the_previous_site(tmp_path):
     page.write_text("# Kapot\n\n[nergens](bestaat-niet.md)\n")
     with pytest.raises(BuildError, match="bestaat-niet.md"):
         build_site(monitor, site)
-    assert _tree(site) == before and _leftovers(site) == []
+    assert tree(site) == before and leftovers(site) == []
 
 
 def test_interrupted_build_leaves_the_previous_site(tmp_path):
@@ -295,7 +283,7 @@ def test_interrupted_build_leaves_the_previous_site(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         build_site(monitor, site, Interrupt())
-    assert _tree(site) == before and _leftovers(site) == []
+    assert tree(site) == before and leftovers(site) == []
 
 
 def test_rebuild_replaces_the_site(tmp_path):
@@ -304,7 +292,7 @@ def test_rebuild_replaces_the_site(tmp_path):
     summary = build_site(monitor, site)
     assert isinstance(summary, BuildSummary) and summary.site_dir == site
     assert "Andere titel" in (site / "index.html").read_text()
-    assert _leftovers(site) == []
+    assert leftovers(site) == []
 
 
 def test_build_refuses_to_replace_a_directory_it_did_not_make(tmp_path):
