@@ -269,9 +269,8 @@ def compute_indicator(
 ) -> IndicatorResult:
     """Suppression, deviation from the reference and its standard error of one indicator."""
     denominator = computed.denominator
-    # A cell this indicator has no figure for stays as it is ("." or absent).
+    # A cell this indicator has no figure for stays as it is (".", absent, or already "x").
     hide = suppressed & ((computed.code < NOT_AVAILABLE) | (computed.code == NOT_COMPUTABLE))
-    hide |= computed.code == SECRET
     value = np.where(hide, np.nan, computed.value)
     code = np.where(hide, SECRET, computed.code)
 
