@@ -28,9 +28,11 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _row_problems(
+def row_problems(
     display: str, bad: pd.Series, field: str, message, frame: pd.DataFrame
 ) -> list[Problem]:
+    """A problem for each row flagged in ``bad`` (the first MAX_REPORTED, then a count),
+    with ``message(value of field in that row)``; lines count the CSV header."""
     rows = np.flatnonzero(bad.to_numpy())
     problems = [
         Problem(display, int(i) + 2, field, message(frame[field].iloc[i]))
@@ -132,7 +134,7 @@ def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None)
     period_categories = frame["period"].cat.categories.astype(str)
     period_numbers = pd.to_numeric(pd.Series(period_categories), errors="coerce")
     bad_period = (period_numbers.isna() | (period_numbers != period_numbers.round())).to_numpy()
-    problems += _row_problems(
+    problems += row_problems(
         display,
         _bad(frame["period"], bad_period),
         "period",
@@ -140,7 +142,7 @@ def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None)
         frame,
     )
     out_of_range = ~bad_period & ((period_numbers < FIRST_YEAR) | (period_numbers > LAST_YEAR))
-    problems += _row_problems(
+    problems += row_problems(
         display,
         _bad(frame["period"], out_of_range.to_numpy()),
         "period",
@@ -155,7 +157,7 @@ def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None)
         symbol_value = text.isin(list(SYMBOLS))
         value = pd.to_numeric(text.where(~symbol_value, ""), errors="coerce")
         bad_value = value.isna() & ~symbol_value & (text != "")
-        problems += _row_problems(
+        problems += row_problems(
             display,
             bad_value,
             "value",
@@ -165,7 +167,7 @@ def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None)
         status = status.astype(str).where(~symbol_value | (status != ""), text)
         status = status.astype("category")
     allowed = np.asarray(status.cat.categories.astype(str).isin(["", *SYMBOLS]))
-    problems += _row_problems(
+    problems += row_problems(
         display,
         _bad(status, ~allowed),
         "status",
@@ -174,7 +176,7 @@ def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None)
     )
     for column in ("region", "variable"):
         empty = np.asarray(frame[column].cat.categories.astype(str) == "")
-        problems += _row_problems(
+        problems += row_problems(
             display,
             _bad(frame[column], empty),
             column,
@@ -184,7 +186,7 @@ def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None)
     if known_regions is not None:
         categories = frame["region"].cat.categories
         unknown = np.asarray(~categories.isin(known_regions) & (categories != ""))
-        problems += _row_problems(
+        problems += row_problems(
             display,
             _bad(frame["region"], unknown),
             "region",

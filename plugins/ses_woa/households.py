@@ -19,22 +19,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
+from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.tidy import row_problems
 
 # Categorical variable -> number of classes (coded 1..n).
 CATEGORIES: dict[str, int] = {"welvaart_decile": 10, "opleiding": 5, "arbeid": 7}
 COLUMNS = ["household_id", "region", "period", *CATEGORIES]
-
-
-def _problems(display: str, bad: pd.Series, field: str, values: pd.Series, message) -> list:
-    rows = np.flatnonzero(bad.to_numpy())
-    found = [
-        Problem(display, int(i) + 2, field, message(values.iloc[i])) for i in rows[:MAX_REPORTED]
-    ]
-    return found + and_more(len(rows), display, field)
 
 
 def read_households(
@@ -64,36 +56,26 @@ def read_households(
 
     problems: list[Problem] = []
     for column in ("household_id", "region"):
-        problems += _problems(
-            display, frame[column] == "", column, frame[column], lambda v: "is empty"
-        )
+        problems += row_problems(display, frame[column] == "", column, lambda v: "is empty", frame)
     if known_regions is not None:
         unknown = (frame["region"] != "") & ~frame["region"].isin(known_regions)
-        problems += _problems(
-            display,
-            unknown,
-            "region",
-            frame["region"],
-            lambda v: f"{v!r} is not a code in data/regions.csv",
+        problems += row_problems(
+            display, unknown, "region", lambda v: f"{v!r} is not a code in data/regions.csv", frame
         )
     period = pd.to_numeric(frame["period"], errors="coerce")
-    problems += _problems(
+    problems += row_problems(
         display,
         period.isna() | (period != period.round()),
         "period",
-        frame["period"],
         lambda v: f"{v!r} is not a year",
+        frame,
     )
     codes = {}
     for column, n in CATEGORIES.items():
         number = pd.to_numeric(frame[column], errors="coerce")
         bad = number.isna() | (number != number.round()) | (number < 1) | (number > n)
-        problems += _problems(
-            display,
-            bad,
-            column,
-            frame[column],
-            lambda v, n=n: f"{v!r} is not a class 1-{n}",
+        problems += row_problems(
+            display, bad, column, lambda v, n=n: f"{v!r} is not a class 1-{n}", frame
         )
         codes[column] = number
     if problems:
@@ -109,12 +91,12 @@ def read_households(
     dupes = households.duplicated(["household_id", "period"])
     if dupes.any():
         raise ProblemsError(
-            _problems(
+            row_problems(
                 display,
                 dupes,
                 "household_id",
-                households["household_id"],
                 lambda v: f"{v!r} occurs twice in the same period",
+                households,
             )
         )
     return households
