@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from wijkmonitor.core.inputfiles import MAX_YAML_BYTES, read_input
 from wijkmonitor.core.problems import Problem, ProblemsError
 
 Loc = tuple[str | int, ...]
@@ -71,9 +72,10 @@ def decoding_problem(data: bytes, exc: UnicodeDecodeError, display: str) -> Prob
     )
 
 
-def read_utf8(path: Path, display: str) -> str:
-    """The text of ``path``; a file that is not UTF-8 (a BOM is fine) is a Problem."""
-    data = path.read_bytes()
+def read_utf8(path: Path, display: str, max_bytes: int | None = None) -> str:
+    """The text of ``path``; a file that is not UTF-8 (a BOM is fine), is not a regular
+    file, cannot be read or (with ``max_bytes``) is too large is a Problem."""
+    data = read_input(path, display, max_bytes)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,13 +98,134 @@ def syntax_problem(exc: yaml.YAMLError, display: str) -> Problem:
     return Problem(display, line, None, f"YAML syntax error: {reason}")
 
 
-def load_yaml(path: Path, display: str) -> LocatedYaml:
-    """Parse ``path``; a syntax error becomes a Problem with its line, never a traceback."""
-    text = read_utf8(path, display)
-    # One parse: the node tree gives the lines, the same tree gives the data.
-    loader = yaml.SafeLoader(text)
+# Deeper than any monitor or mkdocs file needs, and far below Python's recursion limit
+# (PyYAML composes recursively: a file of 5,000 '[' would otherwise crash it).
+MAX_DEPTH = 100
+# mkdocs.yml may use aliases, but not to blow a few lines up into millions of values.
+MAX_EXPANDED = 100_000
+
+
+class _CheckedLoader(yaml.SafeLoader):
+    """A SafeLoader that checks the node tree while composing it, before anything is
+    constructed: nesting depth, and aliases (refused, or with ``max_expanded`` limited
+    in how far they expand the document)."""
+
+    def __init__(self, text: str, display: str, max_expanded: int | None):
+        super().__init__(text)
+        self.display = display
+        self.max_expanded = max_expanded
+        self.depth = 0
+        self.aliases: list[tuple[yaml.Event, yaml.Node]] = []
+        # The first anchor (&name) of a file where aliases are refused: harmless alone,
+        # but the rule is one, and an anchor without its alias is half a copy-paste.
+        self.anchor: yaml.Event | None = None
+        # Anchors whose value is being composed: an alias to one of them is a loop
+        # (``&a [*a]``), which PyYAML builds as a value that contains itself.
+        self.open: list[str | None] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if self.max_expanded is None:
+                raise ProblemsError([_refused(self.display, event, _alias(event))])
+            if event.anchor in self.open:
+                message = (
+                    f"is inside the value of its own anchor '&{event.anchor}', so the value "
+                    "would contain itself without end; write the values out"
+                )
+                line = event.start_mark.line + 1
+                raise ProblemsError([Problem(self.display, line, _alias(event), message)])
+            node = super().compose_node(parent, index)
+            self.aliases.append((event, node))
+            return node
+        if self.depth >= MAX_DEPTH:
+            message = f"more than {MAX_DEPTH} levels deep; a monitor's files need a few"
+            raise ProblemsError(
+                [Problem(self.display, event.start_mark.line + 1, "YAML nesting", message)]
+            )
+        anchor = getattr(event, "anchor", None)
+        if self.max_expanded is None and self.anchor is None and anchor:
+            self.anchor = event
+        self.depth += 1
+        self.open.append(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+            self.open.pop()
+
+
+def _alias(event: yaml.Event) -> str:
+    return f"YAML alias '*{event.anchor}'"
+
+
+def _refused(display: str, event: yaml.Event, field: str) -> Problem:
+    message = "anchors and aliases are not allowed in monitor files; write the values out"
+    return Problem(display, event.start_mark.line + 1, field, message)
+
+
+def _expanded(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes ``node`` stands for with every alias written out (memoised: an
+    alias is the same node object as its anchor, so this is linear in the file). An
+    alias points back at a value earlier in the file and never at one it is inside
+    (refused while composing), so the recursion is no deeper than the file's nesting."""
+    key = id(node)
+    if key not in sizes:
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        sizes[key] = 1 + sum(_expanded(child, sizes) for child in children)
+    return sizes[key]
+
+
+def compose_checked(
+    text: str, display: str, max_expanded: int | None = None
+) -> tuple[yaml.Node | None, _CheckedLoader]:
+    """The node tree of ``text`` (one document), checked: a syntax error, nesting deeper
+    than MAX_DEPTH, or an anchor or alias is a Problem with its line. With ``max_expanded``
+    aliases are allowed while writing them out gives at most that many values.
+    Returns the loader too, to construct the data from the same tree; dispose it."""
+    loader = _CheckedLoader(text, display, max_expanded)
     try:
         node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        loader.dispose()
+        raise ProblemsError([syntax_problem(exc, display)]) from None
+    except ProblemsError:
+        loader.dispose()
+        raise
+    if loader.anchor is not None:  # an alias would have been refused above
+        loader.dispose()
+        field = f"YAML anchor '&{loader.anchor.anchor}'"
+        raise ProblemsError([_refused(display, loader.anchor, field)])
+    if node is not None and max_expanded is not None and loader.aliases:
+        sizes: dict[int, int] = {}
+        if _expanded(node, sizes) > max_expanded:
+            event, _ = max(loader.aliases, key=lambda item: _expanded(item[1], sizes))
+            message = (
+                f"writing the aliases out gives more than {max_expanded:,} values; "
+                "write the values out, or use fewer nested aliases"
+            )
+            loader.dispose()
+            raise ProblemsError(
+                [Problem(display, event.start_mark.line + 1, _alias(event), message)]
+            )
+    return node, loader
+
+
+def load_yaml(path: Path, display: str) -> LocatedYaml:
+    """Parse ``path``; a syntax error becomes a Problem with its line, never a traceback.
+
+    Monitor files are small and plain: at most MAX_YAML_BYTES, no aliases (a "billion
+    laughs" of nested aliases would expand to gigabytes in whatever walks the data).
+    """
+    text = read_utf8(path, display, MAX_YAML_BYTES)
+    # One parse: the node tree gives the lines, the same tree gives the data.
+    node, loader = compose_checked(text, display)
+    try:
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise ProblemsError([syntax_problem(exc, display)]) from None

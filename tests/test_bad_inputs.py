@@ -9,8 +9,10 @@ cases marked ``subprocess: true``, as ``python -m wijkmonitor`` too.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import types
@@ -28,6 +30,7 @@ CASES = sorted(CASES_DIR.glob("*.yml"))
 KEYS = {
     "description", "base", "command", "files", "files_base64", "encoding", "patch", "delete",
     "plugin", "subprocess", "expected", "exit", "no_line", "more",
+    "symlinks", "fifos", "env",
 }  # fmt: skip
 # file[:line]: field: what is wrong and what is allowed
 LOCATED = re.compile(r"^(?P<file>[^:\s][^:]*?)(?::(?P<line>\d+))?: (?P<field>[^:]+): (?P<what>.+)$")
@@ -76,6 +79,17 @@ def build_case(case: dict, root: Path) -> None:
             shutil.rmtree(path)
         else:
             path.unlink()
+    # Inputs that are no regular file: links (to devices, to nothing, in a loop), pipes.
+    for name, target in (case.get("symlinks") or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        path.symlink_to(target)
+    for name in case.get("fifos") or ():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
 
 
 def install_plugin(plugin: dict, site: Path) -> None:
@@ -106,6 +120,8 @@ def run_in_process(case: dict, monkeypatch, capsys) -> tuple[int, str, str]:
         pm.register(module, name=plugin["name"])
         _clear_kind_caches()
     monkeypatch.delenv("WIJKMONITOR_DEBUG", raising=False)
+    for name, value in (case.get("env") or {}).items():
+        monkeypatch.setenv(name, value)
     try:
         code = main(case["command"])
     except SystemExit as exc:  # argparse
@@ -120,8 +136,33 @@ def run_in_process(case: dict, monkeypatch, capsys) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+class Hung(BaseException):
+    """A case ran past its deadline (a BaseException: main() must not catch it)."""
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int):
+    """Fail instead of hanging the suite: a case with a named pipe that the CLI opened
+    would block forever in-process."""
+    if not seconds:
+        yield
+        return
+
+    def hung(signum, frame):
+        raise Hung(f"still running after {seconds} s (a pipe or device read?)")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_subprocess(case: dict, cwd: Path) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if k != "WIJKMONITOR_DEBUG"}
+    env.update(case.get("env") or {})
     if case.get("plugin"):
         site = cwd.parent / "plugin-site"
         install_plugin(case["plugin"], site)
@@ -156,7 +197,8 @@ def test_bad_input(path: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     cwd = tmp_path / "case"
     build_case(case, cwd)
     monkeypatch.chdir(cwd)
-    runs = [run_in_process(case, monkeypatch, capsys)]
+    with hang_guard(60 if case.get("fifos") or case.get("symlinks") else 0):
+        runs = [run_in_process(case, monkeypatch, capsys)]
     if case.get("subprocess"):
         runs.append(run_subprocess(case, cwd))
     want_exit = case.get("exit", 1)

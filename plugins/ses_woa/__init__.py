@@ -47,6 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from wijkmonitor.core.hookspecs import hookimpl
+from wijkmonitor.core.inputfiles import input_problem
 from wijkmonitor.core.kinds import FormulaKind
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.plugins.ses_woa.households import read_households
@@ -81,6 +82,10 @@ def load_data(monitor_dir: Path, config: dict, regions: pd.DataFrame) -> pd.Data
     ]
     if problems:
         raise ProblemsError(problems)
+    # A pipe or device named in monitor.yml would hang or exhaust the readers below.
+    problems = [input_problem(monitor_dir / config[key], config[key]) for key in CONFIG_KEYS]
+    if any(problems):
+        raise ProblemsError([p for p in problems if p is not None])
     coefficients = load_coefficients(monitor_dir / config["coefficients"], config["coefficients"])
     households = read_households(
         monitor_dir / config["households"], config["households"], known_regions=regions.index
