@@ -11,6 +11,9 @@ Symbols (CBS, DOMAIN 4.5) become a status next to the value:
 ``x``; the status keeps the distinction visible. Surrounding spaces (StatLine
 right-aligns numbers with leading spaces) are ignored.
 
+A number beyond ``MAX_FIGURE`` (10^15) is not understood: it is no figure a monitor
+can hold, and a cell of 400 digits would otherwise be read as infinity.
+
 The decimal separator is decided once per file from all its number cells; see
 :func:`detect_decimal`.
 """
@@ -21,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from wijkmonitor.core.tidy import MAX_FIGURE
 
 SYMBOLS = {".": np.nan, "x": np.nan, "-": 0.0}
 
@@ -124,15 +129,23 @@ def parse_numbers(cells: pd.Series, decimal: str) -> pd.Series:
     return pd.to_numeric(normal, errors="coerce")
 
 
+def out_of_range(numbers: pd.Series) -> pd.Series:
+    """Numbers no monitor accepts as a figure (core.tidy.MAX_FIGURE): a cell of 400
+    digits parses, as infinity, and would break every sum it enters."""
+    return numbers.abs() > MAX_FIGURE
+
+
 def parse_cells(cells: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Stripped measure cells -> (value, status, understood mask)."""
+    """Stripped measure cells -> (value, status, understood mask).
+
+    A number out of range (see :func:`out_of_range`) is not understood."""
     cells = cells.astype(str)
     empty = cells == ""
     symbol = cells.isin(list(SYMBOLS))
     numbers = parse_numbers(cells, decimal)
     value = numbers.where(~symbol, cells.map(SYMBOLS)).astype(float)
     status = cells.where(symbol, "").mask(empty, ".")
-    understood = symbol | empty | numbers.notna()
+    understood = symbol | empty | (numbers.notna() & ~out_of_range(numbers))
     return value, status, understood
 
 

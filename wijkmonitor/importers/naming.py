@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 UNIT_RE = re.compile(r"^(?P<base>.*?)\s*\((?P<unit>[^()]*)\)\s*$")
@@ -111,7 +112,9 @@ def variable_ids(
             result[title] = title_to_id(title)
             ruled.append(title)
     # Step 5: clashes among rule-made ids get their unit appended.
-    clashing = {t for t in ruled if list(result.values()).count(result[t]) > 1}
+    # Counted once, not searched per title: an export of many columns must not hang.
+    uses = Counter(result.values())
+    clashing = {t for t in ruled if uses[result[t]] > 1}
     for title in clashing:
         unit = slug(split_unit(title)[1])
         if unit:

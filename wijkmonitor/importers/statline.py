@@ -35,13 +35,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from wijkmonitor.core.problems import Problem, ProblemsError
-from wijkmonitor.importers.cells import detect_decimal, parse_cells
+from wijkmonitor.core.tidy import FIGURE_RANGE, nul_problem
+from wijkmonitor.core.yamlfile import decoding_problem
+from wijkmonitor.importers.cells import detect_decimal, out_of_range, parse_cells, parse_numbers
 from wijkmonitor.importers.naming import VARIABLE_ID_RE, normalise_title, split_unit, variable_ids
 from wijkmonitor.importers.regions import region_levels
 from wijkmonitor.importers.tidy import (
@@ -61,23 +67,62 @@ ATTRIBUTE_UNITS = {"code", "naam", "omschrijving"}
 REGION_CODE_PREFIXES = ("regiocode", "codering", "regioaanduiding/codering", "postcode")
 
 
+# Control characters no text export holds (tab, line feed, form feed and carriage
+# return are fine): a file with them is binary, whatever encoding decodes it.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def _decode(data: bytes, file: str, notes: list[str]) -> str:
+    """The text of an export: UTF-8, or else Windows-1252 (older StatLine downloads),
+    with a note. Anything else -- a binary file, UTF-16 -- is a Problem at the first
+    byte that is not UTF-8 (or the first NUL byte)."""
+    problem = nul_problem(data, file)
+    if problem is not None:
+        raise ProblemsError([problem])
     try:
         return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        not_utf8 = exc
+    try:
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
-        notes.append(f"{file}: not UTF-8, read as Windows-1252")
-        return data.decode("cp1252")
+        text = None
+    if text is None or CONTROL_CHARACTERS.search(text):
+        problem = decoding_problem(data, not_utf8, file)
+        message = (
+            f"{problem.message.split(';')[0]}, and the file is no Windows-1252 text either "
+            "(a binary file?); export the table from StatLine as CSV again"
+        )
+        raise ProblemsError([replace(problem, message=message)]) from None
+    notes.append(f"{file}: not UTF-8, read as Windows-1252")
+    return text
 
 
 def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
-    """(line number, fields) of every non-empty record."""
+    """(first line, fields) of every non-empty record: a quoted field may span lines,
+    and the record is named by the line it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
+    records = []
+    previous = 0  # the last line of the record before
     try:
-        return [(reader.line_num, row) for row in reader if row and any(f.strip() for f in row)]
+        for row in reader:
+            if row and any(f.strip() for f in row):
+                records.append((previous + 1, row))
+            previous = reader.line_num
     except csv.Error as exc:
-        raise ProblemsError(
-            [Problem(file, reader.line_num, None, f"not valid CSV: {exc}")]
-        ) from exc
+        message = f"not valid CSV: {exc} (in the record that starts on line {previous + 1})"
+        raise ProblemsError([Problem(file, reader.line_num, "csv", message)]) from None
+    return records
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """A title or cell as shown in a message: a field of a broken file can be huge."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _too_large(cell: str) -> str:
+    shown = repr(cell) if len(cell) <= 40 else f"{cell[:20] + '...'!r} ({len(cell)} characters)"
+    return f"{shown} is too large: {FIGURE_RANGE}"
 
 
 def load_mapping(path: Path) -> dict[str, str]:
@@ -108,6 +153,7 @@ def _classify(header: list[str], file: str, line: int) -> dict:
     region_dim = region_code = period = None
     measures: list[int] = []
     ignored: list[str] = []
+    unknown: list[str] = []
     for i, title in enumerate(titles):
         base, unit = split_unit(title)
         lower = title.lower()
@@ -118,15 +164,7 @@ def _classify(header: list[str], file: str, line: int) -> dict:
         elif not unit and lower == "id":
             ignored.append(title)
         elif not unit:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    title,
-                    "column without a unit that is not a known dimension (Wijken en buurten, "
-                    "Perioden): export other dimensions as a single category or as columns",
-                )
-            )
+            unknown.append(title)
         elif unit.lower() in ATTRIBUTE_UNITS:
             if unit.lower() == "code" and base.lower().startswith(REGION_CODE_PREFIXES):
                 region_code = i if region_code is None else region_code
@@ -134,8 +172,24 @@ def _classify(header: list[str], file: str, line: int) -> dict:
                 ignored.append(title)
         else:
             measures.append(i)
-    duplicated = {t for t in titles if titles.count(t) > 1}
-    problems += [Problem(file, line, t, "column title occurs twice") for t in sorted(duplicated)]
+    problems += located_problems(
+        file,
+        [line] * len(unknown),
+        [_short(t) for t in unknown],
+        [
+            "column without a unit that is not a known dimension (Wijken en buurten, "
+            "Perioden): export other dimensions as a single category or as columns"
+        ]
+        * len(unknown),
+    )
+    # Counted, not searched per title: a header of a million fields must not hang.
+    duplicated = sorted(t for t, n in Counter(titles).items() if n > 1)
+    problems += located_problems(
+        file,
+        [line] * len(duplicated),
+        [_short(t) for t in duplicated],
+        ["column title occurs twice"] * len(duplicated),
+    )
     if period is None:
         problems.append(
             Problem(
@@ -216,8 +270,11 @@ def read_statline_csv(
     if not body:
         raise ProblemsError([Problem(file, header_line, "rows", "header but no data rows")])
 
-    frame = pd.DataFrame([row for _, row in body], columns=titles, dtype=str)
-    frame = frame.apply(lambda col: col.str.strip())
+    # One block of cells, stripped in one go: per-column operations would take minutes
+    # on an export of many thousands of columns.
+    raw = np.array([row for _, row in body], dtype=object).reshape(len(body), len(header))
+    cells = pd.Series(raw.ravel(), dtype=object).str.strip().to_numpy(object).reshape(raw.shape)
+    frame = pd.DataFrame(cells, columns=titles)
     frame.insert(0, "line", [n for n, _ in body])
 
     region_field = titles[columns["region_code"]] if columns["region_code"] is not None else None
@@ -261,8 +318,14 @@ def read_statline_csv(
     if columns["ignored"]:
         notes.append("ignored text columns: " + "; ".join(columns["ignored"]))
 
-    long = frame.loc[rows.index, ["line", *measure_titles]].melt(
-        id_vars="line", var_name="column", value_name="cell"
+    # The measure cells column by column, as DataFrame.melt would give them.
+    kept = rows.index.to_numpy()
+    long = pd.DataFrame(
+        {
+            "line": np.tile(frame["line"].to_numpy()[kept], len(measure_titles)),
+            "column": np.repeat(np.array(measure_titles, dtype=object), len(kept)),
+            "cell": cells[kept][:, columns["measures"]].ravel(order="F"),
+        }
     )
     long = long.merge(rows[["line", "region", "period"]], on="line", how="left")
     long["variable"] = long["column"].map(ids)
@@ -289,11 +352,15 @@ def read_statline_csv(
 
     long["value"], long["status"], understood = parse_cells(long["cell"], decimal)
     bad = long[~understood]
+    too_large = out_of_range(parse_numbers(bad["cell"], decimal))
     problems += located_problems(
         file,
         [int(x) for x in bad["line"]],
         bad["column"],
-        [f"{c!r} is not a number or a symbol (. x -)" for c in bad["cell"]],
+        [
+            _too_large(c) if big else f"{c!r} is not a number or a symbol (. x -)"
+            for c, big in zip(bad["cell"], too_large, strict=True)  # the bad cells only
+        ],
     )
     problems += duplicate_problems(long.dropna(subset=["period"]), file)
     raise_if(problems)
