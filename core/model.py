@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
@@ -14,9 +15,28 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
+# Bidirectional formatting characters (embeddings, overrides, isolates and marks). In a
+# name or text they reorder what follows on the page: "Noord\u202e 12,5%" shows as
+# "Noord %5,21", a wrong figure. They carry nothing a monitor needs, so text from the
+# monitor's files loses them where it enters the model (here and in build_regions).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi(text: str) -> str:
+    """``text`` without bidirectional formatting characters."""
+    return BIDI_CONTROLS.sub("", text)
+
+
 class Strict(BaseModel):
     # Unknown keys are errors: a typo must not silently drop a setting.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _without_bidi_controls(cls, value: Any) -> Any:
+        # Every text field of every model (titles, names, definitions, notes); ids have
+        # a pattern that rejects these characters before this runs.
+        return strip_bidi(value) if isinstance(value, str) else value
 
 
 class Theme(Strict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,8 @@ from pandas.api.types import union_categoricals
 from pydantic import ValidationError
 
 from wijkmonitor.core.formulas import check_comparison, check_formula
-from wijkmonitor.core.model import Indicator, MonitorConfig, Settings, Theme
+from wijkmonitor.core.inputfiles import check_input, input_files, misnamed_hint
+from wijkmonitor.core.model import ID_PATTERN, Indicator, MonitorConfig, Settings, Theme
 from wijkmonitor.core.pluginmanager import (
     comparison_kinds,
     formula_kinds,
@@ -21,11 +24,18 @@ from wijkmonitor.core.pluginmanager import (
     plugin_problem,
 )
 from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
-from wijkmonitor.core.regions import build_regions, read_areas, read_base_regions
+from wijkmonitor.core.regions import (
+    build_regions,
+    read_areas,
+    read_base_regions,
+    reference_warnings,
+)
 from wijkmonitor.core.tidy import duplicated_keys, locate_rows
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
 
 DATA_COLUMNS = ["region", "period", "variable", "value", "status"]
+# indicators/themes.yml, and spellings of it that are not indicators either.
+THEMES_NAMES = ("themes.yml", "themes.yaml")
 
 
 @dataclass
@@ -43,6 +53,9 @@ class Monitor:
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     # area id -> its direct members, as declared in areas.yml
     area_members: dict[str, list[str]] = field(default_factory=dict)
+    # Things the publisher should know that publish no wrong figure (Problem.warning):
+    # ``check`` and ``build`` print them and still succeed.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -75,8 +88,9 @@ def _validate(model, doc: LocatedYaml, prefix: tuple = ()):
 
 def _read_config(root: Path) -> MonitorConfig:
     path = root / "monitor.yml"
-    if not path.exists():
+    if not os.path.lexists(path):
         message = "is missing; it holds at least `title: ...` (`wijkmonitor init DIR` makes one)"
+        message += misnamed_hint(root, "monitor.yml")
         raise ProblemsError([Problem("monitor.yml", None, "file", message)])
     doc = load_yaml(path, "monitor.yml")
     if not isinstance(doc.data, dict):
@@ -127,8 +141,9 @@ def _read_themes(root: Path) -> dict[str, Theme] | None:
     path = root / display
     if not path.parent.is_dir():
         return None  # reported once, by _read_indicators
-    if not path.exists():
+    if not os.path.lexists(path):
         message = "is missing; it lists the themes, each - {id, title, description}"
+        message += misnamed_hint(path.parent, path.name)
         raise ProblemsError([Problem(display, None, "file", message)])
     doc = load_yaml(path, display)
     if not isinstance(doc.data, list):
@@ -160,9 +175,13 @@ def _read_indicators(root: Path, themes: dict[str, Theme] | None) -> tuple[dict,
     if not (root / "indicators").is_dir():
         message = "is missing; it holds themes.yml and one YAML file per indicator"
         raise ProblemsError([Problem("indicators/", None, "directory", message)])
-    paths = sorted(p for p in (root / "indicators").glob("*.yml") if p.name != "themes.yml")
-    for path in paths:
+    for path in input_files(root / "indicators", (".yml", ".yaml")):
         display = f"indicators/{path.name}"
+        if path.name.lower() in THEMES_NAMES:
+            if path.name != "themes.yml" and os.path.lexists(root / "indicators/themes.yml"):
+                message = "the themes are read from indicators/themes.yml only; merge the two"
+                problems.append(Problem(display, None, "file", message))
+            continue  # themes.yml, or another spelling _read_themes points at
         doc = _collect(problems, load_yaml, path, display)
         if doc is None:
             continue
@@ -172,6 +191,9 @@ def _read_indicators(root: Path, themes: dict[str, Theme] | None) -> tuple[dict,
             continue
         indicator = _collect(problems, _validate, Indicator, doc)
         if indicator is None:
+            continue
+        if indicator.id != path.name.rsplit(".", 1)[0]:
+            problems.append(_misnamed(doc, indicator.id, path))
             continue
         if indicator.id in indicators:
             first = indicators[indicator.id].source_file
@@ -190,6 +212,24 @@ def _read_indicators(root: Path, themes: dict[str, Theme] | None) -> tuple[dict,
     if problems:
         raise ProblemsError(problems)
     return indicators, docs
+
+
+def _misnamed(doc: LocatedYaml, indicator_id: str, path: Path) -> Problem:
+    """An indicator whose id is not its file name: the id is its page address and the
+    name others look it up by, so the two must agree."""
+    stem = path.name.rsplit(".", 1)[0]
+    message = f"{indicator_id!r} differs from the file name {path.name}; "
+    valid_stem = re.fullmatch(ID_PATTERN, stem)
+    if os.path.lexists(path.parent / f"{indicator_id}.yml"):
+        message += f"indicators/{indicator_id}.yml has that id already: give this one "
+        message += (
+            f"the id {stem!r}" if valid_stem else "an id of its own and name the file after it"
+        )
+    elif valid_stem:
+        message += f"rename the file to {indicator_id}.yml or the id to {stem!r}"
+    else:
+        message += f"rename the file to {indicator_id}.yml"
+    return doc.problem(("id",), message)
 
 
 def _call_load_data(impl, kwargs: dict) -> pd.DataFrame | None:
@@ -331,6 +371,28 @@ def _negative_counts(
     return problems + and_more(len(rows), "data/", "value", "more negative counts")
 
 
+def _read_regions(root: Path) -> pd.DataFrame:
+    path = root / "data/regions.csv"
+    if not os.path.lexists(path):
+        message = "is missing; it lists the base regions: code,name,level,parent"
+        message += misnamed_hint(path.parent, path.name)
+        raise ProblemsError([Problem("data/regions.csv", None, "file", message)])
+    check_input(path, "data/regions.csv")  # a pipe or device would hang the CSV reader
+    return read_base_regions(path, "data/regions.csv")
+
+
+def _read_areas(root: Path) -> tuple[list, LocatedYaml | None]:
+    """areas.yml is optional, but a link to nothing or another spelling of it is no
+    reason to drop every focus area without a word."""
+    path = root / "areas.yml"
+    hint = misnamed_hint(root, "areas.yml")
+    if not os.path.lexists(path) and hint:
+        message = "is missing, so the monitor has no focus areas" + hint
+        raise ProblemsError([Problem("areas.yml", None, "file", message)])
+    check_input(path, "areas.yml")
+    return read_areas(path, "areas.yml")
+
+
 def load_monitor(root: Path | str) -> Monitor:
     """Read and validate a monitor; raise one ProblemsError listing every problem."""
     root = Path(root)
@@ -343,8 +405,8 @@ def load_monitor(root: Path | str) -> Monitor:
     config = _collect(problems, _read_config, root)
     themes = _collect(problems, _read_themes, root)
     loaded = _collect(problems, _read_indicators, root, themes)
-    base = _collect(problems, read_base_regions, root / "data/regions.csv", "data/regions.csv")
-    areas_doc = _collect(problems, read_areas, root / "areas.yml", "areas.yml")
+    base = _collect(problems, _read_regions, root)
+    areas_doc = _collect(problems, _read_areas, root)
     built = None
     if base is not None and areas_doc is not None:
         built = _collect(problems, build_regions, base, *areas_doc)
@@ -367,8 +429,78 @@ def load_monitor(root: Path | str) -> Monitor:
     if problems:
         raise ProblemsError(problems)
     problems += _negative_counts(root, data, indicators, inputs)
+    problems += _periods_without_data(data, indicators, docs, inputs)
     if problems:
         raise ProblemsError(problems)
     regions, membership = built
     members = {area.id: list(area.members) for area in areas_doc[0]}
-    return Monitor(root, config, themes, indicators, regions, membership, data, inputs, members)
+    warnings = reference_warnings(regions, membership, *areas_doc)
+    if not indicators:
+        message = (
+            "holds no indicator, so the site will show no figure; add one YAML file per "
+            "indicator (indicators/<id>.yml)"
+        )
+        warnings.insert(0, Problem("indicators/", None, "directory", message, warning=True))
+    return Monitor(
+        root, config, themes, indicators, regions, membership, data, inputs, members, warnings
+    )
+
+
+def _periods_with_data(data: pd.DataFrame, inputs: dict[str, dict[str, str]]) -> dict:
+    """indicator id -> the periods in which every input variable has a figure (a value,
+    x or -; a row marked . is no figure). One pass over the data: a variables x years
+    table of booleans."""
+    variable = pd.Categorical(data["variable"])
+    period = data["period"].to_numpy(dtype="int64")
+    if len(period) == 0:
+        return {ind_id: np.array([], dtype="int64") for ind_id in inputs}
+    first = int(period.min())
+    has = np.zeros((len(variable.categories), int(period.max()) - first + 1), dtype=bool)
+    figure = np.asarray(data["status"] != ".") & (variable.codes >= 0)
+    has[variable.codes[figure], period[figure] - first] = True
+    row = {str(v): i for i, v in enumerate(variable.categories)}
+    result = {}
+    for ind_id, fields in inputs.items():
+        rows = [row[v] for v in fields.values() if v in row]
+        common = has[rows].all(axis=0) if rows else np.zeros(has.shape[1], dtype=bool)
+        result[ind_id] = first + np.flatnonzero(common)
+    return result
+
+
+def _years(periods: np.ndarray) -> str:
+    return ", ".join(str(p) for p in periods)
+
+
+def _periods_without_data(
+    data: pd.DataFrame,
+    indicators: dict[str, Indicator],
+    docs: dict[str, LocatedYaml],
+    inputs: dict[str, dict[str, str]],
+) -> list[Problem]:
+    """A baseline or a listed period with no figures: the development since a baseline
+    after the last figures (or before the first) cannot be computed, and would silently
+    be "insufficient data" for every area."""
+    problems = []
+    for ind_id, periods in _periods_with_data(data, inputs).items():
+        indicator, doc = indicators[ind_id], docs[ind_id]
+        if len(periods) == 0:
+            variables = ", ".join(inputs[ind_id].values())
+            message = (
+                f"its inputs ({variables}) have figures in no common period, so it has no "
+                "value in any period; give every input figures for the same periods"
+            )
+            problems.append(doc.problem(("formula",), message))
+            continue
+        with_data = f"periods with figures for all its inputs: {_years(periods)}"
+        for j, period in enumerate(indicator.periods or ()):
+            if period not in periods:
+                message = f"{period} has no figures; {with_data}"
+                problems.append(doc.problem(("periods", j), message))
+        baseline = indicator.baseline_period
+        # With periods listed, the baseline is one of them (checked on reading).
+        if baseline is not None and indicator.periods is None and baseline not in periods:
+            message = (
+                f"{baseline} has no figures, so no change can be measured from it; {with_data}"
+            )
+            problems.append(doc.problem(("baseline_period",), message))
+    return problems

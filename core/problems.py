@@ -7,16 +7,25 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input, located as precisely as we can."""
+    """One thing wrong with the input, located as precisely as we can.
+
+    A warning (``warning=True``) is something the publisher should know but that
+    publishes no wrong figure (a monitor without indicators, an area compared with
+    nothing). Warnings are collected in ``Monitor.warnings``, never raised; ``check`` and
+    ``build`` print them to stderr as ``file:line: field: warning: message`` and still
+    exit 0.
+    """
 
     file: str
     line: int | None
     field: str | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        what = f"{self.field}: {self.message}" if self.field else self.message
+        message = f"warning: {self.message}" if self.warning else self.message
+        what = f"{self.field}: {message}" if self.field else message
         return f"{where}: {what}"
 
 

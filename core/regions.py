@@ -7,14 +7,25 @@ base regions whose counts make it up.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from wijkmonitor.core.model import Area, AreasFile
+from wijkmonitor.core.inputfiles import read_input
+from wijkmonitor.core.model import BIDI_CONTROLS, Area, AreasFile
 from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
-from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems, read_utf8
+from wijkmonitor.core.tidy import (
+    RowLines,
+    field_count_problems,
+    nul_problem,
+    parser_problems,
+    read_csv_bytes,
+    text_problem,
+)
+from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
 
 LEVELS = ("gemeente", "wijk", "buurt", "pc4")
 # Areas whose figures are given directly rather than summed from members (e.g. the
@@ -23,6 +34,14 @@ DIRECT_AREA_LEVELS = ("focus_area", "focus_total", "group")
 REGION_COLUMNS = ["code", "name", "level", "parent"]
 OPTIONAL_COLUMNS = ["reference"]
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]*"
+SELF_REFERENCE = (
+    "a region compared with itself has p = 0 in every year; the reference is the wider "
+    "area it is compared with (its gemeente or a group), or leave it empty"
+)
+CASE_CLASH = (
+    "both become page addresses, which are one and the same on a case-insensitive file "
+    "system (Windows, macOS); make them differ in more than case"
+)
 
 
 def read_base_regions(path: Path, display: str) -> pd.DataFrame:
@@ -35,7 +54,7 @@ def read_base_regions(path: Path, display: str) -> pd.DataFrame:
         frame["reference"] = ""
     frame = frame.apply(lambda c: c.str.strip())
     problems = []
-    line = frame.index + 2
+    line = pd.Index(frame.attrs["lines"])  # the real lines, by position
 
     def rows(mask: pd.Series, field: str, message) -> None:
         hits = frame.index[mask]
@@ -78,6 +97,24 @@ def read_base_regions(path: Path, display: str) -> pd.DataFrame:
         "reference",
         lambda i: f"{frame['reference'][i]!r} is not a listed code",
     )
+    rows(
+        (frame["reference"] != "") & (frame["reference"] == frame["code"]),
+        "reference",
+        lambda i: f"{frame['code'][i]!r} is the row's own code: {SELF_REFERENCE}",
+    )
+    # Codes become page addresses: on a case-insensitive file system (Windows, macOS)
+    # GM0363 and gm0363 are one page, and one region's figures would overwrite the other's.
+    folded = frame["code"].str.casefold()
+    first_code = frame["code"].groupby(folded).transform("first")
+    first_case_line = line.to_series(index=frame.index).groupby(folded).transform("first")
+    rows(
+        (frame["code"] != first_code) & (frame["code"] != ""),
+        "code",
+        lambda i: (
+            f"{frame['code'][i]!r} differs from {first_code[i]!r} (line {first_case_line[i]}) "
+            f"only in upper/lower case; {CASE_CLASH}"
+        ),
+    )
     if problems:
         raise ProblemsError(problems)
     cycles = _in_parent_cycle(frame)
@@ -89,18 +126,23 @@ def read_base_regions(path: Path, display: str) -> pd.DataFrame:
 
 
 def _read_regions_csv(path: Path, display: str) -> pd.DataFrame:
+    """The rows of regions.csv as text; ``attrs["lines"]`` holds the real line of each
+    row (blank lines and names with a quoted line break in them count)."""
     columns = f"{','.join(REGION_COLUMNS)}[,reference]"
+    data = read_input(path, display)
+    problem = nul_problem(data, display)
+    if problem is not None:
+        raise ProblemsError([problem])
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = read_csv_bytes(data, display, dtype=str, keep_default_na=False)
     except UnicodeDecodeError:
         # pandas decodes in chunks: decode the whole file to say where it goes wrong.
-        read_utf8(path, display)
-        raise
+        raise ProblemsError([text_problem(data, display)]) from None
     except pd.errors.EmptyDataError:
         message = f"the file is empty; the first line must be {columns}"
         raise ProblemsError([Problem(display, 1, "header", message)]) from None
     except pd.errors.ParserError as exc:
-        raise ProblemsError([Problem(display, None, "csv", f"not valid CSV: {exc}")]) from None
+        raise ProblemsError(parser_problems(data, display, exc)) from None
     if list(frame.columns) not in (REGION_COLUMNS, REGION_COLUMNS + OPTIONAL_COLUMNS):
         missing = [c for c in REGION_COLUMNS if c not in frame.columns]
         message = f"columns must be {columns}"
@@ -110,9 +152,14 @@ def _read_regions_csv(path: Path, display: str) -> pd.DataFrame:
         if unknown:
             message += f"; unknown: {', '.join(map(str, unknown))}"
         raise ProblemsError([Problem(display, 1, "header", message)])
+    problems = field_count_problems(data, display, len(frame.columns), len(frame))
+    if problems:
+        raise ProblemsError(problems)
     if frame.empty:
         message = "the file has a header but no regions; list at least the gemeente"
         raise ProblemsError([Problem(display, 1, "rows", message)])
+    # A few thousand rows at most: their lines are cheap to find up front.
+    frame.attrs["lines"] = RowLines(data, display, len(frame))(np.arange(len(frame)))
     return frame
 
 
@@ -170,33 +217,13 @@ def build_regions(
     regions: index code; name, level, parent, gemeente, reference, kind.
     membership: region, base — every region and area mapped onto its base regions.
     """
-    problems: list[Problem] = []
+    problems = _declared_area_problems(base, areas, doc)
+    if problems:
+        raise ProblemsError(problems)
+    area_ids = [a.id for a in areas]
 
     def problem(loc: tuple, message: str) -> Problem:
         return doc.problem(loc, message) if doc else Problem("areas.yml", None, None, message)
-
-    area_ids = [a.id for a in areas]
-    known = set(base.index) | set(area_ids)
-    seen: dict[str, int] = {}
-    for i, area in enumerate(areas):
-        where = ("areas", i)
-        if area.id in base.index:
-            message = f"{area.id!r} is also a code in data/regions.csv; choose another id"
-            problems.append(problem((*where, "id"), message))
-        elif area.id in seen:
-            first = doc.line(("areas", seen[area.id], "id")) if doc else None
-            message = f"{area.id!r} is already the id of the area on line {first}"
-            problems.append(problem((*where, "id"), message))
-        seen.setdefault(area.id, i)
-        for j, member in enumerate(area.members):
-            if member not in known:
-                message = f"{member!r} is neither a code in data/regions.csv nor an area id"
-                problems.append(problem((*where, "members", j), message))
-        if area.reference is not None and area.reference not in known:
-            message = f"{area.reference!r} is neither a code in data/regions.csv nor an area id"
-            problems.append(problem((*where, "reference"), message))
-    if problems:
-        raise ProblemsError(problems)
 
     # Flatten composites of composites into base regions (depth-first, cycle-safe).
     direct = {a.id: a.members for a in areas}
@@ -219,9 +246,11 @@ def build_regions(
         flatten(area_id, ())
 
     gemeente = _gemeente_of(base)
+    # Text from the monitor's files loses its bidi controls where it enters the model.
+    names = base["name"].str.replace(BIDI_CONTROLS, "", regex=True)
     base_table = pd.DataFrame(
         {
-            "name": base["name"],
+            "name": names,
             "level": base["level"],
             "parent": base["parent"],
             "gemeente": gemeente,
@@ -258,4 +287,263 @@ def build_regions(
     regions.index.name = "code"
     identity = pd.DataFrame({"region": base.index, "base": base.index})
     membership = pd.concat([identity, membership], ignore_index=True)
+    ancestors = _ancestors(base)
+    problems = _overlapping_members(areas, membership, ancestors, problem)
+    problems += _references_inside(base, areas, membership, ancestors, problem)
+    if problems:
+        raise ProblemsError(problems)
     return regions, membership
+
+
+# What to do about a reference that is the region itself (or covers the same regions).
+SELF_REFERENCE_FIX = (
+    "the reference is the wider area it is compared with (its gemeente or a group), or "
+    "leave it out to compare with its gemeente"
+)
+
+
+def _declared_area_problems(
+    base: pd.DataFrame, areas: list[Area], doc: LocatedYaml | None
+) -> list[Problem]:
+    """Problems of areas.yml that need no flattening: ids, members and references as
+    written (a loop over the declared areas, not over data)."""
+    problems: list[Problem] = []
+
+    def problem(loc: tuple, message: str) -> Problem:
+        return doc.problem(loc, message) if doc else Problem("areas.yml", None, None, message)
+
+    def line_of(i: int) -> int | None:
+        return doc.line(("areas", i, "id")) if doc else None
+
+    known = set(base.index) | {a.id for a in areas}
+    # Ids and codes become page addresses: ids that differ only in case are one page on
+    # a case-insensitive file system.
+    folded_codes = {}
+    for position, code in enumerate(base.index):
+        folded_codes.setdefault(code.casefold(), (code, position + 2))
+    seen: dict[str, int] = {}
+    folded_ids: dict[str, int] = {}
+    for i, area in enumerate(areas):
+        where = ("areas", i)
+        folded = area.id.casefold()
+        if area.id in base.index:
+            message = f"{area.id!r} is also a code in data/regions.csv; choose another id"
+            problems.append(problem((*where, "id"), message))
+        elif area.id in seen:
+            message = f"{area.id!r} is already the id of the area on line {line_of(seen[area.id])}"
+            problems.append(problem((*where, "id"), message))
+        elif folded in folded_codes:
+            code, line = folded_codes[folded]
+            message = (
+                f"{area.id!r} differs from the code {code!r} (data/regions.csv:{line}) only "
+                f"in upper/lower case; {CASE_CLASH}"
+            )
+            problems.append(problem((*where, "id"), message))
+        elif folded in folded_ids:
+            first = areas[folded_ids[folded]].id
+            message = (
+                f"{area.id!r} differs from the id {first!r} (line "
+                f"{line_of(folded_ids[folded])}) only in upper/lower case; {CASE_CLASH}"
+            )
+            problems.append(problem((*where, "id"), message))
+        seen.setdefault(area.id, i)
+        folded_ids.setdefault(folded, i)
+        listed: set[str] = set()
+        for j, member in enumerate(area.members):
+            if member not in known:
+                message = f"{member!r} is neither a code in data/regions.csv nor an area id"
+                problems.append(problem((*where, "members", j), message))
+            elif member in listed:
+                message = f"{member!r} is listed twice; list each member once"
+                problems.append(problem((*where, "members", j), message))
+            listed.add(member)
+        if area.reference is None:
+            continue
+        if area.reference not in known:
+            message = f"{area.reference!r} is neither a code in data/regions.csv nor an area id"
+            problems.append(problem((*where, "reference"), message))
+        elif area.reference == area.id:
+            message = (
+                f"{area.reference!r} is this area itself; compared with itself, p is 0 in "
+                f"every year: {SELF_REFERENCE_FIX}"
+            )
+            problems.append(problem((*where, "reference"), message))
+    return problems
+
+
+def _ancestors(base: pd.DataFrame) -> pd.DataFrame:
+    """code, ancestor: every base region with itself and every region above it (parent
+    cycles are rejected before this)."""
+    codes = base.index.to_numpy()
+    parent = base["parent"]
+    cursor = parent.to_numpy()
+    parts = [pd.DataFrame({"code": codes, "ancestor": codes})]
+    while (cursor != "").any():
+        above = cursor != ""
+        parts.append(pd.DataFrame({"code": codes[above], "ancestor": cursor[above]}))
+        cursor = pd.Series(cursor).map(parent).fillna("").to_numpy()
+    return pd.concat(parts, ignore_index=True)
+
+
+def _few(codes: list[str], shown: int = 5) -> str:
+    """Some codes, then how many there are in all: '1001, 1002 and 8 more (10 regions)'."""
+    if len(codes) <= shown:
+        return ", ".join(codes)
+    return f"{', '.join(codes[:shown])} and {len(codes) - shown} more ({len(codes)} regions)"
+
+
+def _overlapping_members(
+    areas: list[Area], membership: pd.DataFrame, ancestors: pd.DataFrame, problem
+) -> list[Problem]:
+    """Pairs of members of one area that share a region (GM0001 and 1001, which lies in
+    it; two focus areas with the same PC4): a region counted twice makes every figure of
+    the area wrong. Vectorised: joins over the members' base regions and their ancestors."""
+    items = pd.DataFrame(
+        [(i, j, m) for i, a in enumerate(areas) for j, m in enumerate(a.members)],
+        columns=["area", "item", "member"],
+    )
+    covered = items.merge(membership, left_on="member", right_on="region")
+    covered = covered[["area", "item", "member", "base"]]
+    # A base region of one member that is (or lies in) a base region of another member.
+    lying_in = covered.merge(ancestors, left_on="base", right_on="code")
+    others = covered.rename(columns={"item": "other", "member": "other_member", "base": "ancestor"})
+    hits = lying_in.merge(others, on=["area", "ancestor"])
+    hits = hits[hits["item"] != hits["other"]]
+    if hits.empty:
+        return []
+    first = hits[["item", "other"]].min(axis=1)
+    second = hits[["item", "other"]].max(axis=1)
+    shared = (
+        hits.assign(first=first, second=second)
+        .groupby(["area", "first", "second"])["base"]
+        .agg(lambda s: sorted(set(s)))  # one group per overlapping pair: a problem each
+    )
+    problems = []
+    for (i, j, k), codes in shared.items():
+        a, b = areas[i].members[j], areas[i].members[k]
+        message = (
+            f"{a!r} and {b!r} overlap: both cover {_few(codes)}; a region counted twice "
+            "makes every figure of the area wrong: list each region once"
+        )
+        problems.append(problem(("areas", i, "members", k), message))
+    return problems
+
+
+def _inside(pairs: pd.DataFrame, membership: pd.DataFrame, ancestors: pd.DataFrame) -> pd.Series:
+    """Per pair (inner, outer): whether every base region of ``inner`` is, or lies in, a
+    base region of ``outer`` (index as ``pairs``)."""
+    pairs = pairs.reset_index(drop=True).rename_axis("pair").reset_index()
+    inner = pairs.merge(membership, left_on="inner", right_on="region")[["pair", "outer", "base"]]
+    up = inner.merge(ancestors, left_on="base", right_on="code")
+    outer = membership.rename(columns={"region": "outer", "base": "ancestor"})
+    covered = up.merge(outer, on=["outer", "ancestor"])[["pair", "base"]].drop_duplicates()
+    n_covered = covered.groupby("pair").size()
+    n_inner = inner.groupby("pair").size()
+    return n_covered.reindex(pairs["pair"], fill_value=0) == n_inner.reindex(pairs["pair"])
+
+
+def _references_inside(
+    base: pd.DataFrame,
+    areas: list[Area],
+    membership: pd.DataFrame,
+    ancestors: pd.DataFrame,
+    problem,
+) -> list[Problem]:
+    """Declared references that lie inside their region: the region itself under another
+    name (an area of one member compared with that member), or a part of it (a focus
+    area compared with one of its own PC4s). A region is compared with a wider area (a
+    wijk with its gemeente); compared with itself p is 0 every year, and compared with a
+    part of itself p measures nothing about it. Two regions that reference each other
+    are fine (two neighbourhoods compared with each other)."""
+    declared = base["reference"] != ""
+    rows = pd.DataFrame(
+        {
+            "region": base.index[declared],
+            "reference": base["reference"][declared].to_numpy(),
+            "area": -1,
+            "line": np.flatnonzero(declared.to_numpy()) + 2,
+        }
+    )
+    listed = [(a.id, a.reference, i, 0) for i, a in enumerate(areas) if a.reference is not None]
+    pairs = pd.concat(
+        [rows, pd.DataFrame(listed, columns=["region", "reference", "area", "line"])],
+        ignore_index=True,
+    )
+    pairs = pairs[pairs["region"] != pairs["reference"]].reset_index(drop=True)
+    if pairs.empty:
+        return []
+    ref_inside = _inside(
+        pairs.rename(columns={"reference": "inner", "region": "outer"}), membership, ancestors
+    ).to_numpy()
+    region_inside = _inside(
+        pairs.rename(columns={"region": "inner", "reference": "outer"}), membership, ancestors
+    ).to_numpy()
+    problems = []
+    for row, same in zip(
+        pairs[ref_inside].itertuples(index=False), region_inside[ref_inside], strict=True
+    ):  # one problem each
+        if same:
+            message = (
+                f"{row.reference!r} covers the same regions as {row.region!r}; compared with "
+                f"itself, p is 0 in every year: {SELF_REFERENCE_FIX}"
+            )
+        else:
+            message = (
+                f"{row.reference!r} lies inside {row.region!r}; compared with a part of "
+                f"itself, p says nothing about it: {SELF_REFERENCE_FIX}"
+            )
+        if row.area >= 0:
+            problems.append(problem(("areas", row.area, "reference"), message))
+        else:
+            problems.append(Problem("data/regions.csv", int(row.line), "reference", message))
+    return problems
+
+
+def reference_warnings(
+    regions: pd.DataFrame, membership: pd.DataFrame, areas: list[Area], doc: LocatedYaml | None
+) -> list[Problem]:
+    """Regions that get no p because nothing says what they are compared with: an area
+    whose members lie in more than one gemeente (or in none) and that declares no
+    reference, or a region of data/regions.csv with no gemeente above it and no
+    reference. Not wrong figures, so warnings: the publisher should hear why."""
+    compared = regions["reference"] != ""
+    exempt = regions["level"].isin(("gemeente", "group"))
+    lost = regions.index[~compared & ~exempt]
+    if lost.empty:
+        return []
+    warnings = []
+    declared = {a.id: i for i, a in enumerate(areas)}
+    lost_areas = [code for code in lost if code in declared]
+    in_areas = membership[membership["region"].isin(lost_areas)]
+    gemeenten = (
+        in_areas.assign(g=in_areas["base"].map(regions["gemeente"]))
+        .query("g != ''")
+        .groupby("region")["g"]
+        .agg(lambda g: sorted(set(g)))  # one group per area without a reference
+    )
+    for code in lost_areas:
+        where = ("areas", declared[code], "reference")
+        spread = gemeenten.get(code, [])
+        if len(spread) > 1:
+            message = (
+                f"the members of {code!r} lie in more than one gemeente ({_few(spread)}), so "
+                "it has no gemeente to be compared with and gets no p; give it a reference "
+                "(e.g. a group of these gemeenten)"
+            )
+        else:
+            message = (
+                f"the members of {code!r} lie in no gemeente, so it is compared with nothing "
+                "and gets no p; give it a reference"
+            )
+        found = doc.problem(where, message) if doc else Problem("areas.yml", None, None, message)
+        warnings.append(replace(found, warning=True))
+    lost_base = [code for code in lost if code not in declared]
+    position = pd.Index(regions.index[regions["kind"] == "base"]).get_indexer(lost_base)
+    for code, row in list(zip(lost_base, position + 2, strict=True))[:MAX_REPORTED]:
+        message = (
+            f"{code!r} has no gemeente above it and no reference, so it is compared with "
+            "nothing and gets no p; give it a parent gemeente or a reference"
+        )
+        warnings.append(Problem("data/regions.csv", int(row), "reference", message, warning=True))
+    more = and_more(len(lost_base), "data/regions.csv", "reference", "more without a reference")
+    return warnings + [replace(w, warning=True) for w in more]

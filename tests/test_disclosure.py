@@ -63,10 +63,18 @@ def monitors(draw: st.DrawFn) -> dict:
             secret = draw(st.sampled_from(["", "", "", "", "", "", "teller", "noemer"]))
             cells[code, period] = (numerator, denominator, secret)
     areas: list[tuple[str, list[str]]] = []
+    covers: dict[str, set[str]] = {}
     for i in range(draw(st.integers(0, 3))):
         pool = base + [a for a, _ in areas]
         members = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=len(pool), unique=True))
-        areas.append((f"gebied-{i}", members))
+        # Members of one area must not overlap (a region counted twice is an input error).
+        kept, covered = [], set()
+        for member in members:
+            if not covers.get(member, {member}) & covered:
+                kept.append(member)
+                covered |= covers.get(member, {member})
+        covers[f"gebied-{i}"] = covered
+        areas.append((f"gebied-{i}", kept))
     return {"base": base, "periods": periods, "minimum": minimum, "cells": cells, "areas": areas}
 
 

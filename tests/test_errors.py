@@ -124,7 +124,11 @@ def test_unknown_formula_and_comparison_kind(tmp_path):
 def test_duplicate_indicator_id(tmp_path):
     root = write_monitor(tmp_path / "m", **{"indicators/copy.yml": INDICATOR})
     problems = problems_of(root)
-    assert any("'werkzoekenden' is also the id in indicators/copy.yml" in p for p in problems)
+    # The id is the file name, so a copy under another name is caught by its name.
+    assert problems == [
+        "indicators/copy.yml:1: id: 'werkzoekenden' differs from the file name copy.yml; "
+        "indicators/werkzoekenden.yml has that id already: give this one the id 'copy'"
+    ]
 
 
 def test_data_problems_name_the_row(tmp_path):

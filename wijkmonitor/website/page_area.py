@@ -26,6 +26,10 @@ def yearly_rows(rows: list[YearRow], indicator: Indicator) -> list[dict]:
     ]
 
 
+# The heading of the reference column of an area that is compared with nothing.
+NO_REFERENCE = "geen vergelijkingsgebied"
+
+
 def _year_table(rows: list[YearRow], indicator: Indicator, name: str, reference: str) -> str:
     d = indicator.decimals
     body = [
@@ -49,7 +53,8 @@ def _indicator_section(
     change: ChangeRow | None,
 ) -> str:
     name = site.region_name(code)
-    reference = site.region_name(site.reference_of(code))
+    reference_code = site.reference_of(code)
+    reference = site.region_name(reference_code) if reference_code else NO_REFERENCE
     chart_data = yearly_rows(rows, indicator)
     figures = "; ".join(f"{r['label']} {r['tekst']}" for r in chart_data) or "geen cijfers"
     description = f"{indicator.title}, {name} tegenover {reference}, p per jaar: {figures}."
@@ -116,6 +121,22 @@ def _member(site: SiteData, code: str) -> str:
     return esc(name) if code in name else f"{esc(name)} ({esc(code)})"
 
 
+def _why_no_reference(site: SiteData, members: list[str]) -> str:
+    """One sentence on why the area's tables have no p (``check`` warns about it too)."""
+    gemeente = site.monitor.regions["gemeente"]  # of every region, not only those shown
+    gemeenten = sorted({str(gemeente.get(m, "")) for m in members} - {""})
+    names = [esc(site.region_name(g)) for g in gemeenten]
+    if len(names) > 1:
+        where = f"{', '.join(names[:-1])} en {names[-1]}"
+        return (
+            f"\n\nDit gebied ligt in meer dan één gemeente ({where}) en heeft daarom geen "
+            "vergelijkingsgebied: bij de cijfers staat geen afwijking **p**."
+        )
+    return (
+        "\n\nDit gebied heeft geen vergelijkingsgebied: bij de cijfers staat geen afwijking **p**."
+    )
+
+
 def area_page(site: SiteData, code: str) -> Page:
     page = c.area_page(code)
     name = site.region_name(code)
@@ -139,6 +160,8 @@ def area_page(site: SiteData, code: str) -> Page:
             "gunstig afsteekt, oranje als de wijk ongunstig afsteekt en grijs bij een "
             "beschrijvend kenmerk."
         )
+    if not reference:
+        intro.append(_why_no_reference(site, members))
     sections = [" ".join(intro) + "\n", _overview(site, page, changes)]
     for theme in site.monitor.themes.values():
         inds = [i for i in site.indicators_of_theme(theme.id) if i.id in by_indicator]
