@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pandas.api.types import is_float_dtype, is_integer_dtype
 
-from wijkmonitor.core.atomic import replacing
+from wijkmonitor.core.atomic import naming, replacing
 from wijkmonitor.core.compute import Results
 
 # Six decimals is far below any published precision, and keeps the files readable.
@@ -29,11 +30,12 @@ def _inert(array: pa.Array) -> pa.Array:
 
 
 def write_csv(frame: pd.DataFrame, path: Path, synthetic: bool = False) -> Path:
-    """Write ``frame`` as UTF-8 CSV with a header; fast (Arrow) and byte-for-byte stable."""
+    """Write ``frame`` as UTF-8 CSV with a header; fast (Arrow) and byte-for-byte stable.
+
+    A failed write (disk full) raises an OSError naming ``path``: Arrow's names none."""
     options = pacsv.WriteOptions(quoting_style="needed")
-    with pacsv.CSVWriter(
-        path, _arrow_chunk(frame.iloc[:0], synthetic).schema, write_options=options
-    ) as writer:
+    schema = _arrow_chunk(frame.iloc[:0], synthetic).schema
+    with naming(path), pacsv.CSVWriter(path, schema, write_options=options) as writer:
         # In chunks: the Arrow copy of a national results table would double the memory.
         for start in range(0, len(frame), CHUNK_ROWS):
             writer.write_table(_arrow_chunk(frame.iloc[start : start + CHUNK_ROWS], synthetic))
@@ -71,10 +73,17 @@ def _arrow_chunk(frame: pd.DataFrame, synthetic: bool) -> pa.Table:
 def write_results(results: Results, out: Path) -> list[Path]:
     """Write ``results.csv`` and ``changes.csv`` into ``out``; return their paths."""
     out = Path(out)
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     synthetic = results.monitor.synthetic
     targets = [out / "results.csv", out / "changes.csv"]
-    with replacing(targets) as (values, changes):
-        write_csv(results.values, values, synthetic)
-        write_csv(results.changes, changes, synthetic)
+    try:
+        with replacing(targets) as (values, changes):
+            write_csv(results.values, values, synthetic)
+            write_csv(results.changes, changes, synthetic)
+    except BaseException:
+        if created:  # a failed first run leaves no empty directory behind either
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
     return targets

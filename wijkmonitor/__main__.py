@@ -1,3 +1,8 @@
-from wijkmonitor.cli import main
+import sys
 
-raise SystemExit(main())
+try:
+    from wijkmonitor.entry import run
+except KeyboardInterrupt:  # Ctrl+C in the first microseconds: still no traceback
+    sys.exit(130)
+
+sys.exit(run())

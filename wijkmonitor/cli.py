@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wijkmonitor.core.problems import ProblemsError
+from wijkmonitor.entry import broken_pipe, stopped
+from wijkmonitor.environment import debug, environment_problems
 from wijkmonitor.website import commands as site
 
 
@@ -24,6 +26,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from wijkmonitor.core.monitor import load_monitor
 
     monitor = load_monitor(args.dir)
+    for warning in monitor.warnings:
+        print(warning, file=sys.stderr)
     print(
         f"{args.dir}: ok — {len(monitor.indicators)} indicators, {len(monitor.themes)} themes, "
         f"{len(monitor.regions)} regions and areas, {len(monitor.data):,} data rows"
@@ -147,9 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _machine_says_no(exc: OSError) -> str:
+    """``wijkmonitor: <path>: <reason>`` for an error of the machine (disk, permission)."""
+    where = f"{exc.filename}: " if exc.filename is not None else ""
+    reason = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc))
+    return f"wijkmonitor: {where}{reason}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        # Before anything else is imported: the libraries read some of them as they load.
+        problems = environment_problems()
+        if problems:
+            raise ProblemsError(problems)
+        args = build_parser().parse_args(argv)
         return args.handler(args)
     except ProblemsError as exc:
         for problem in exc.problems:
@@ -157,17 +172,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         n = len(exc.problems)
         print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl+C, or SIGTERM (entry.Terminated)
+        return stopped(exc)
     except OSError as exc:
+        if isinstance(exc, BrokenPipeError) and exc.filename is None:
+            return broken_pipe()  # our reader went away (`| head`): not an error to report
         # The machine said no (disk full, no permission): not a bug, say what and where.
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"wijkmonitor: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(_machine_says_no(exc), file=sys.stderr)
         return 1
     except Exception as exc:
         # A bug, not bad input (bad input is a ProblemsError): one line, not a traceback.
-        if os.environ.get("WIJKMONITOR_DEBUG") == "1":
+        if debug():
             raise
         print(
             f"wijkmonitor: internal error: {type(exc).__name__}: {exc} "

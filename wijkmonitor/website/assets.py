@@ -31,7 +31,9 @@ _UNUSED_URLS = (
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, empty or relative: ignored (XDG base directory spec)
+        base = Path.home() / ".cache"
     return Path(base) / "wijkmonitor"
 
 

@@ -15,22 +15,29 @@ from __future__ import annotations
 import ctypes
 import multiprocessing as mp
 import os
+import re
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from wijkmonitor.core.atomic import OWNER, WRITE_ERRORS, located, naming, owner_tag, remove_stale
 from wijkmonitor.core.compute import compute_results
+from wijkmonitor.core.inputfiles import input_tree, read_input
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
+from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.environment import source_date_epoch
 from wijkmonitor.website.assets import site_assets, theme_overrides
 from wijkmonitor.website.generate import SitePlan, plan
 from wijkmonitor.website.mkdocs_build import (
     ASSET_DIR,
+    TemplateError,
     merged_config,
     read_site_config,
     run_build,
@@ -58,42 +65,84 @@ class BuildSummary:
     pages: int
     seconds: float
     site_dir: Path
+    # The monitor's warnings (core.problems.Problem, warning=True), for the CLI to print.
+    warnings: tuple = ()
 
 
-class TargetError(Exception):
-    """The site directory is not one this command may replace."""
+class TargetError(ProblemsError):
+    """The site directory is not one this command may replace (or write into)."""
+
+    def __init__(self, target: Path, message: str):
+        super().__init__([Problem(str(target), None, "--site-dir", message)])
 
 
-class BuildSettingError(TargetError):
-    """The environment asks for something the build cannot do."""
+# What a build reads from the monitor directory. A site directory inside one of these
+# would be read back by the next build (site_src/ is copied into the site: every build
+# would copy the previous site into itself) or shadow the monitor's own files.
+INPUTS = (SITE_SRC, "data", "indicators", "monitor.yml", "areas.yml", "mkdocs.yml")
 
 
-def _check_target(monitor_dir: Path, target: Path) -> None:
+def check_site_dir(monitor_dir: Path, site_dir: Path) -> None:
+    """Refuse a site directory that a build must not replace or write into: a file, the
+    monitor directory or one containing it, a directory inside the monitor's inputs, or
+    a directory of something else. The one rule for ``build`` and ``serve``; raises a
+    TargetError naming both paths."""
+    monitor_dir, target = Path(monitor_dir), Path(site_dir)
     resolved, root = target.resolve(), monitor_dir.resolve()
-    if resolved == root or resolved in root.parents or resolved == (root / SITE_SRC):
+    default = monitor_dir / "site"
+    if resolved == root or resolved in root.parents:
+        relation = "is" if resolved == root else "contains"
         raise TargetError(
-            f"{target}: refusing to replace the monitor or a directory that contains it"
+            target,
+            f"{relation} the monitor directory {monitor_dir}, and a build replaces the whole "
+            f"site directory; choose a directory of its own (default: {default})",
         )
-    if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).exists())
-    ):
+    for name in INPUTS:
+        source = root / name
+        if resolved == source or source in resolved.parents:
+            relation = "is" if resolved == source else "is inside"
+            shown = f"{monitor_dir / name}{'' if '.' in name else '/'}"
+            raise TargetError(
+                target,
+                f"{relation} {shown}, an input of the build (the next build would read the "
+                f"site back in, or copy it into itself); choose a directory outside "
+                f"{', '.join(n if '.' in n else n + '/' for n in INPUTS)} (default: {default})",
+            )
+    if target.is_symlink() and not target.exists():
+        raise TargetError(target, "is a symbolic link to nothing; remove it or choose another")
+    if target.exists() and not target.is_dir():
         raise TargetError(
-            f"{target}: exists and is not a site built by wijkmonitor; choose another --site-dir"
+            target, f"is a file, not a directory; choose a directory (default: {default})"
+        )
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise TargetError(
+            target,
+            f"exists and is not a site built by wijkmonitor (it has no {MARKER}); "
+            "choose a new or empty directory",
         )
 
 
 def _write(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8", newline="\n")
+    with naming(path):  # a full disk fails in write(), which names no file
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8", newline="\n")
 
 
 # Set just before the worker processes fork, so they inherit the jobs (and the results
 # they close over) without pickling them.
 _FORKED_JOBS: tuple[list, Path] | None = None
 PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
+
+
+def _worker_signals() -> None:
+    """Ctrl+C and SIGTERM are the parent's to handle: it stops the workers (with SIGTERM,
+    which must simply end them) and cleans up. A worker that handled them itself would
+    print a traceback per process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _write_page(index: int) -> None:
@@ -114,7 +163,7 @@ def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
         return
     _FORKED_JOBS = (jobs, docs)
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
             for _ in pool.imap_unordered(_write_page, range(len(jobs)), chunksize=8):
                 advance()
     finally:
@@ -135,31 +184,27 @@ def write_docs(site_plan: SitePlan, docs: Path, advance: Callable[[], None]) -> 
 
 
 def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
-    """Hand-written pages and assets over the generated ones; theme overrides apart."""
+    """Hand-written pages and assets over the generated ones; theme overrides apart.
+
+    Hidden and editor's files (``.#index.md``, ``index.md~``) are not published; a file
+    that is not a regular file or cannot be read is a Problem, never a hang.
+    """
     shutil.copytree(theme_overrides(), overrides)
-    if not source.is_dir():
-        return
-    for path in sorted(source.rglob("*")):
-        if path.is_dir():
-            continue
+    problems = []
+    for path in input_tree(source):
         relative = path.relative_to(source)
+        display = f"{SITE_SRC}/{relative.as_posix()}"
+        try:
+            data = read_input(path, display)
+        except ProblemsError as exc:
+            problems += exc.problems
+            continue
         if relative.parts[0] == "overrides":
-            _write(overrides / relative.relative_to("overrides"), path.read_bytes())
+            _write(overrides / relative.relative_to("overrides"), data)
         else:
-            _write(docs / relative, path.read_bytes())
-
-
-def source_date_epoch() -> int | None:
-    """The build time fixed by the environment (``SOURCE_DATE_EPOCH``), if any."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise BuildSettingError(
-            f"SOURCE_DATE_EPOCH: {value!r} is not allowed; use whole seconds since "
-            "1970-01-01 UTC (e.g. 1700000000) or unset it"
-        )
-    return int(value)
+            _write(docs / relative, data)
+    if problems:
+        raise ProblemsError(problems)
 
 
 def stamp_times(site: Path, epoch: int) -> None:
@@ -188,7 +233,88 @@ def swap_into_place(new: Path, target: Path, work: Path) -> None:
     elif not _exchange(new, target):
         old = work / "old-site"
         os.rename(target, old)
-        os.rename(new, target)
+        try:
+            os.rename(new, target)
+        except BaseException:  # a signal or error between the renames: the old site back
+            os.rename(old, target)
+            raise
+
+
+def _work_pattern(target: Path) -> re.Pattern[str]:
+    """The names of build directories beside ``target`` (mkdtemp adds [a-z0-9_]{8})."""
+    return re.compile(re.escape(f".{target.name}.tmp-") + OWNER + r"-[a-z0-9_]+")
+
+
+def _published_as(relative: PurePosixPath) -> PurePosixPath:
+    """The file of the site a file of the docs tree becomes: a page ``a/b.md`` becomes
+    ``a/b/index.html`` (directory URLs), ``a/index.md`` ``a/index.html``; others stay."""
+    if relative.suffix.lower() != ".md":
+        return relative
+    stem = relative.with_suffix("")
+    folder = stem.parent if stem.name in ("index", "README") else stem
+    return folder / "index.html"
+
+
+def site_src_conflicts(source: Path, docs: Path) -> list[Problem]:
+    """A hand-written file that would replace a generated page, a computed download or
+    an asset of the build: a Problem naming both (never a silent replacement)."""
+    generated: dict[PurePosixPath, PurePosixPath] = {}
+    for top, _dirs, files in os.walk(docs):
+        for name in files:
+            relative = PurePosixPath(Path(top, name).relative_to(docs).as_posix())
+            generated[_published_as(relative)] = relative
+    problems = []
+    for path in input_tree(source):
+        relative = PurePosixPath(path.relative_to(source).as_posix())
+        replaced = generated.get(_published_as(relative))
+        if relative.parts[0] == "overrides" or replaced is None:
+            continue
+        if replaced.parts[0] == "downloads":
+            what = f"the computed download {replaced}"
+        elif replaced == PurePosixPath("index.md"):
+            what = "the generated home page (index.md)"
+        elif replaced.suffix == ".md":
+            what = f"the generated page {_published_as(replaced).parent}/"
+        else:
+            what = f"the build's file {replaced}"
+        message = f"would replace {what}; give the file another name or folder"
+        problems.append(Problem(f"{SITE_SRC}/{relative}", None, "path", message))
+    return problems
+
+
+def _template_problem(monitor_dir: Path, exc: TemplateError) -> ProblemsError:
+    """A template of site_src/overrides/ that mkdocs could not compile or render."""
+    if not (monitor_dir / SITE_SRC / "overrides" / exc.template).is_file():
+        raise exc  # one of our own templates: a bug, not the publisher's
+    where = f"{SITE_SRC}/overrides/{exc.template}"
+    return ProblemsError([Problem(where, exc.line, "template", exc.message)])
+
+
+def _site_path(path: Path, work: Path, target: Path) -> Path | None:
+    """Where in the finished site a path of the build directory ends up (None: outside)."""
+    absolute = Path(os.path.abspath(path))
+    for base in (work, work.resolve()):
+        if absolute == base or base not in absolute.parents:
+            continue
+        parts = absolute.relative_to(base).parts
+        if parts[0] == "site":
+            return target.joinpath(*parts[1:])
+        if parts[0] == "docs" and len(parts) > 1:
+            return target / _published_as(PurePosixPath(*parts[1:]))
+        return target
+    return None
+
+
+def _site_error(exc: OSError, work: Path, target: Path) -> OSError:
+    """``exc`` naming the file of the site being written, or the site directory."""
+    for name in (exc.filename, exc.filename2):
+        if isinstance(name, str | bytes):
+            where = _site_path(Path(os.fsdecode(name)), work, target)
+            if where is not None:
+                return located(exc, where)
+    if exc.filename is None or exc.errno in WRITE_ERRORS:
+        return located(exc, target)
+    return exc  # about something else (an input that cannot be read): as it is
 
 
 def build_site(
@@ -199,19 +325,29 @@ def build_site(
     reporter = reporter or _Silent()
     monitor_dir = Path(monitor_dir)
     target = Path(site_dir) if site_dir is not None else monitor_dir / "site"
-    _check_target(monitor_dir, target)
+    check_site_dir(monitor_dir, target)
     epoch = source_date_epoch()
     reporter.stage("loading and computing")
     monitor = load_monitor(monitor_dir)
     results = compute_results(monitor)
     site_plan = plan(results, repo_url=monitor.config.repo_url)
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    # What a killed build (SIGKILL, a power cut) left beside the site: it cannot clean up.
+    remove_stale(target.parent, _work_pattern(target))
+    # Absolute: mkdocs takes relative paths in its config as relative to mkdocs.yml.
+    prefix = f".{target.name}.tmp-{owner_tag()}-"
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent)).absolute()
     try:
         docs, out, overrides = work / "docs", work / "site", work / "overrides"
         reporter.stage("writing pages", len(site_plan.jobs))
         pages = write_docs(site_plan, docs, reporter.advance)
-        copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
+        conflicts = site_src_conflicts(monitor_dir / SITE_SRC, docs)
+        try:
+            copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
+        except ProblemsError as exc:
+            raise ProblemsError(conflicts + exc.problems) from None
+        if conflicts:
+            raise ProblemsError(conflicts)
         config = merged_config(
             read_site_config(monitor_dir / "mkdocs.yml"),
             title=monitor.title,
@@ -225,11 +361,18 @@ def build_site(
             day = datetime.fromtimestamp(epoch, UTC).date().isoformat()
             config["extra"] = {**config["extra"], "wijkmonitor_build_date": day}
         reporter.stage("rendering site", pages)
-        run_build(config, monitor_dir / "mkdocs.yml", reporter.advance)
-        (out / MARKER).write_text("built by wijkmonitor; may be replaced by the next build\n")
+        try:
+            run_build(config, monitor_dir / "mkdocs.yml", reporter.advance)
+        except TemplateError as exc:
+            raise _template_problem(monitor_dir, exc) from None
+        _write(out / MARKER, "built by wijkmonitor; may be replaced by the next build\n")
         if epoch is not None:
             stamp_times(out, epoch)
         swap_into_place(out, target, work)
+    except OSError as exc:
+        # Disk full and the like: say which file of the site (or at least which site),
+        # never a temporary path, a path in site-packages (a copy's source) or none.
+        raise _site_error(exc, work, target) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildSummary(pages, time.perf_counter() - started, target)
+    return BuildSummary(pages, time.perf_counter() - started, target, tuple(monitor.warnings))

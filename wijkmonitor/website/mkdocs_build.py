@@ -40,24 +40,16 @@ def read_site_config(path: Path) -> dict[str, Any]:
     A missing mkdocs.yml, or one that is not UTF-8, not YAML or not a mapping, raises a
     ProblemsError naming the file (and the line).
     """
-    import yaml
-
     from wijkmonitor.core.problems import Problem, ProblemsError
-    from wijkmonitor.core.yamlfile import read_utf8, syntax_problem
 
     display = path.name
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):  # a pipe or link to nothing: read_utf8 says
         message = (
             "is missing; the site build needs it (theme, search, hand-written pages). "
             "`wijkmonitor init NEW_DIR` writes one to copy; the smallest is `theme: material`"
         )
         raise ProblemsError([Problem(display, None, "file", message)])
-    text = read_utf8(path, display)  # a file that is not UTF-8 is a Problem naming the line
-    try:
-        # Syntax first, with the line: composing ignores mkdocs' own tags (!ENV, !relative).
-        yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise ProblemsError([syntax_problem(exc, display)]) from None
+    _check_site_yaml(path, display)
     try:
         # mkdocs' loader: it knows the !ENV and !relative tags and INHERIT of mkdocs.yml.
         with open(path, "rb") as fd:
@@ -73,6 +65,52 @@ def read_site_config(path: Path) -> dict[str, Any]:
         )
         raise ProblemsError([Problem(display, 1, "top level", message)])
     return config
+
+
+def _check_site_yaml(path: Path, display: str) -> None:
+    """Read mkdocs.yml and every file it INHERITs the way mkdocs will not: each one
+    not UTF-8, not a regular file, too large, not YAML or with aliases that expand into
+    millions of values (a "billion laughs") is a Problem naming the file and line, and
+    so is an INHERIT that is not a path or leads back to a file of the chain. mkdocs'
+    own loader then reads the same files without hanging, running out of memory or
+    recursing without end."""
+    import yaml
+
+    from wijkmonitor.core.inputfiles import MAX_YAML_BYTES
+    from wijkmonitor.core.problems import Problem, ProblemsError
+    from wijkmonitor.core.yamlfile import MAX_EXPANDED, compose_checked, read_utf8
+
+    seen: set[str] = set()
+    while True:
+        text = read_utf8(path, display, MAX_YAML_BYTES)
+        # Syntax first, with the line: composing ignores mkdocs' tags (!ENV, !relative).
+        node, loader = compose_checked(text, display, MAX_EXPANDED)
+        loader.dispose()
+        seen.add(os.path.realpath(path))
+        inherit = None
+        if isinstance(node, yaml.MappingNode):
+            inherit = next((v for k, v in node.value if k.value == "INHERIT"), None)
+        if inherit is None:
+            return
+        line = inherit.start_mark.line + 1
+        if not isinstance(inherit, yaml.ScalarNode) or not inherit.value.strip():
+            message = "must be the path of a YAML file to inherit settings from"
+            raise ProblemsError([Problem(display, line, "INHERIT", message)])
+        parent = Path(os.path.normpath(os.path.join(os.path.dirname(path), inherit.value)))
+        if os.path.realpath(parent) in seen:
+            message = (
+                f"{inherit.value} is this file or inherits from it, a loop; inherit from a "
+                "file that does not"
+            )
+            raise ProblemsError([Problem(display, line, "INHERIT", message)])
+        if not os.path.lexists(parent):
+            message = f"{inherit.value} does not exist; give the path relative to {display}"
+            raise ProblemsError([Problem(display, line, "INHERIT", message)])
+        if os.path.isabs(inherit.value):
+            display = inherit.value
+        else:
+            display = os.path.normpath(Path(display).parent / inherit.value)
+        path = parent
 
 
 def as_html(text: object) -> Markup:
@@ -279,15 +317,85 @@ def _reproducible() -> Iterator[None]:
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
+class TemplateError(Exception):
+    """A template of the theme's custom_dir (the monitor's overrides) failed to compile or
+    render: which one (relative to custom_dir), the line and Jinja's message."""
+
+    def __init__(self, template: str, line: int | None, message: str):
+        super().__init__(f"{template}:{line}: {message}")
+        self.template, self.line, self.message = template, line, message
+
+
+def _template_error(exc: Exception, custom_dir: str | None) -> TemplateError | None:
+    """The TemplateError for ``exc`` if it arose in a template under ``custom_dir``.
+
+    A syntax error (and an unknown filter or test) names its file and line; an error
+    while rendering (an undefined that raises, a missing include, a division by zero)
+    has them in the traceback, where Jinja puts a frame per template line."""
+    import jinja2
+
+    if not custom_dir:
+        return None
+    root = Path(os.path.realpath(custom_dir))
+
+    def inside(filename: str | None) -> str | None:
+        if not filename:
+            return None
+        path = Path(os.path.realpath(filename))
+        return path.relative_to(root).as_posix() if root in path.parents else None
+
+    if isinstance(exc, jinja2.TemplateSyntaxError) and inside(exc.filename):
+        return TemplateError(inside(exc.filename), exc.lineno, exc.message or str(exc))
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:  # the innermost template frame is where it went wrong
+        template = inside(tb.tb_frame.f_code.co_filename)
+        if template is not None:
+            found = (template, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return None
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template {exc.name!r} not found (in site_src/overrides/ or the theme)"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    return TemplateError(found[0], found[1], message)
+
+
+@contextmanager
+def _named_writes() -> Iterator[None]:
+    """mkdocs writes pages through ``utils.write_file``, whose failing write() (disk full)
+    names no file: during a build it names the file it was writing."""
+    from mkdocs import utils
+
+    from wijkmonitor.core.atomic import naming
+
+    original = utils.write_file
+
+    def write_file(content: bytes, output_path: str) -> None:
+        with naming(output_path):
+            original(content, output_path)
+
+    utils.write_file = write_file
+    try:
+        yield
+    finally:
+        utils.write_file = original
+
+
 def run_build(
     config: dict[str, Any], config_file: Path, on_page: Callable[[], None] | None = None
 ) -> None:
-    """Run a strict mkdocs build of ``config``; raise BuildError with mkdocs' warnings."""
+    """Run a strict mkdocs build of ``config``; raise BuildError with mkdocs' warnings,
+    TemplateError when a template of the theme's custom_dir fails."""
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     logger.addHandler(collect)
+    custom_dir = (config.get("theme") or {}).get("custom_dir")
     try:
-        with _reproducible():
+        with _reproducible(), _named_writes():
             cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
             cfg.plugins["wijkmonitor"] = _SitePlugin(on_page)
             before = _SearchBefore()
@@ -297,5 +405,10 @@ def run_build(
     except (Abort, MkDocsException) as exc:
         detail = "\n".join(collect.messages) or str(exc)
         raise BuildError(f"mkdocs: {exc}\n{detail}") from None
+    except Exception as exc:
+        template = _template_error(exc, custom_dir)
+        if template is None:
+            raise
+        raise template from None
     finally:
         logger.removeHandler(collect)

@@ -3,8 +3,13 @@ one gemeente with one focus area, two years of made-up figures."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import tempfile
 from pathlib import Path
 
+from wijkmonitor.core.atomic import OWNER, located, owner_tag, remove_stale
 from wijkmonitor.website.assets import STATIC
 
 MONITOR_YML = """\
@@ -115,15 +120,46 @@ class ScaffoldError(Exception):
     pass
 
 
+def _work_pattern(target: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(f".{target.name}.init-") + OWNER + r"-[a-z0-9_]+")
+
+
 def init_monitor(target: Path) -> list[Path]:
-    """Write a new monitor into ``target`` (missing or empty); return the files written."""
+    """Write a new monitor into ``target`` (missing or empty); return the files written.
+
+    Atomic: the monitor is written into a directory beside ``target`` and renamed into
+    place when complete, so a failure (disk full) leaves no half-made monitor that the
+    next ``init`` would refuse. An OSError names the file of ``target`` being written."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(f"{target}: exists and is not empty; choose a new directory")
-    written = []
-    for name, text in scaffold_files().items():
-        path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-        written.append(path)
-    return written
+    parent = target.parent
+    if parent.exists() and not parent.is_dir():
+        raise ScaffoldError(f"{parent}: is a file, not a directory; choose a new directory")
+    parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(parent, _work_pattern(target))  # left by a killed init
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-{owner_tag()}-", dir=parent))
+    try:
+        for name, text in scaffold_files().items():
+            path = work / name
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise located(exc, target / name) from None
+        # mkdtemp makes the directory private (0700): a monitor is as any new directory.
+        os.chmod(work, 0o777 & ~_umask())
+        try:
+            os.rename(work, target)  # onto a missing or empty directory: one step
+        except OSError as exc:
+            raise located(exc, target) from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return [target / name for name in scaffold_files()]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

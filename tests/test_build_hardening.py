@@ -1,0 +1,255 @@
+"""The CLI under signals, full disks and closed pipes, with real processes: what the
+bad-input corpus cannot express (issue 16, build/init/entry part).
+
+Every case runs ``python -m wijkmonitor`` as a child process and sends it a real signal
+or gives it a real limit (RLIMIT_FSIZE makes a write fail with EFBIG, as a full disk
+fails one with ENOSPC); nothing of the code under test is replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, write_monitor
+from tests.sitebuild import tree
+
+PYTHON = [sys.executable, "-m", "wijkmonitor"]
+BUILD_TMP = ".site.tmp-"
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("WIJKMONITOR_DEBUG",)}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # the limit on file size would refuse .pyc files
+    return env
+
+
+def _run(args: list[str], cwd: Path, file_size: int | None = None) -> subprocess.CompletedProcess:
+    def limit() -> None:
+        # A write past the limit then fails with EFBIG instead of killing the process.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+    return subprocess.run(
+        [*PYTHON, *args],
+        cwd=cwd,
+        env=_environment(),
+        capture_output=True,  # pipes: the limit does not apply to them
+        text=True,
+        timeout=300,
+        preexec_fn=limit if file_size is not None else None,  # noqa: PLW1509
+        check=False,
+    )
+
+
+def _temporaries(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".tmp" in p.name or ".init-" in p.name)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
+    """A small monitor with a site built by the CLI (the previous site of every case)."""
+    monitor = write_monitor(tmp_path_factory.mktemp("hardening") / "m")
+    result = _run(["build", "."], monitor)
+    assert result.returncode == 0, result.stderr
+    site = monitor / "site"
+    return monitor, site, tree(site)
+
+
+# --- Ctrl+C, SIGTERM, a closed pipe ------------------------------------------------------
+
+
+def _startup_seconds() -> float:
+    """How long the interpreter itself takes to start here (site-packages and all): a
+    signal before that is Python's, not ours."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("after", [0.05, 0.2, 0.5])
+@pytest.mark.parametrize(
+    ("sig", "status", "line"),
+    [
+        (signal.SIGINT, 130, "wijkmonitor: interrupted"),
+        (signal.SIGTERM, 143, "wijkmonitor: terminated"),
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_signal_while_starting_up_gives_one_line_not_a_traceback(after, sig, status, line):
+    """Imports take half a second (pandas, scipy): a signal then used to print a
+    traceback from deep inside them."""
+    process = subprocess.Popen(
+        [*PYTHON, "check", str(ROOT)],
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(_startup_seconds() + after)
+    assert process.poll() is None, "the check ended before the signal"
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert (process.returncode, err.splitlines(), out) == (status, [line], "")
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`wijkmonitor indicators | head -0`: the reader has gone before the first line."""
+    process = subprocess.Popen(
+        [*PYTHON, "indicators", str(ROOT)],
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stdout.close()
+    err = process.stderr.read()
+    process.wait(timeout=60)
+    assert (process.returncode, err) == (141, "")
+
+
+def _start_build(monitor: Path) -> subprocess.Popen:
+    """A build of ``monitor`` over its site, returned once it writes its new site."""
+    process = subprocess.Popen(
+        [*PYTHON, "build", "."],
+        cwd=monitor,
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not any(p.name.startswith(BUILD_TMP) for p in monitor.iterdir()):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    return process
+
+
+@pytest.mark.parametrize("after", [0.0, 0.3])
+def test_sigterm_during_a_build_cleans_up_and_keeps_the_previous_site(built, after):
+    monitor, site, before = built
+    process = _start_build(monitor)
+    time.sleep(after)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (143, "wijkmonitor: terminated\n"), out
+    assert tree(site) == before
+    assert _temporaries(monitor) == []
+
+
+def test_the_next_build_removes_what_a_killed_build_left(built):
+    """SIGKILL cannot be handled: the work directory stays, named with the pid of its
+    build. The next build removes it (that pid is gone), but not the work directory of
+    a build still running, nor a directory of another name."""
+    monitor, site, before = built
+    process = _start_build(monitor)
+    process.kill()
+    process.communicate(timeout=60)
+    (killed,) = [p for p in monitor.iterdir() if p.name.startswith(BUILD_TMP)]
+    alive = subprocess.Popen(["sleep", "60"])
+    try:
+        host = killed.name.split("-")[2]
+        live_work = monitor / f"{BUILD_TMP}{alive.pid}-{host}-abcd1234"
+        live_work.mkdir()
+        other = monitor / f"{BUILD_TMP}notours"
+        other.mkdir()
+        result = _run(["build", "."], monitor)
+        assert result.returncode == 0, result.stderr
+        assert not killed.exists()
+        assert live_work.is_dir() and other.is_dir()
+    finally:
+        alive.kill()
+        alive.wait()
+    live_work.rmdir()
+    other.rmdir()
+    assert tree(site) == before  # the same inputs, the same site
+
+
+# --- full disks ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file_size", "failing"),
+    [(0, "site/index.html"), (100_000, "site/assets/wijkmonitor/vega.js")],
+    ids=["first-page", "vega-bundle"],
+)
+def test_a_full_disk_during_a_build_names_the_file_of_the_site(built, file_size, failing):
+    """Was a bare reason, or a path inside site-packages (the source of a copy)."""
+    monitor, site, before = built
+    result = _run(["build", "."], monitor, file_size=file_size)
+    assert (result.returncode, result.stderr) == (1, f"wijkmonitor: {failing}: File too large\n")
+    assert tree(site) == before
+    assert _temporaries(monitor) == []
+
+
+def test_a_full_disk_during_compute_names_the_output_file(tmp_path):
+    monitor = write_monitor(tmp_path / "m")
+    result = _run(["compute", ".", "--out", "out"], monitor, file_size=0)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "wijkmonitor: out/results.csv: File too large\n",
+    )
+    assert not (monitor / "out").exists()  # not even an empty directory
+    assert _run(["compute", ".", "--out", "out"], monitor).returncode == 0
+    before = tree(monitor / "out")
+    result = _run(["compute", ".", "--out", "out"], monitor, file_size=0)
+    assert result.stderr == "wijkmonitor: out/results.csv: File too large\n"
+    assert tree(monitor / "out") == before
+    assert sorted(p.name for p in (monitor / "out").iterdir()) == ["changes.csv", "results.csv"]
+
+
+def test_init_on_a_full_disk_leaves_nothing_and_the_next_init_works(tmp_path):
+    """Was: no path in the message, and a half-made monitor the next init refused."""
+    result = _run(["init", "nieuw"], tmp_path, file_size=0)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "wijkmonitor: nieuw/monitor.yml: File too large\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+    result = _run(["init", "nieuw"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["nieuw"]
+    assert (tmp_path / "nieuw" / "monitor.yml").is_file()
+    assert _run(["check", "nieuw"], tmp_path).returncode == 0
+
+
+def test_init_into_an_empty_directory_keeps_it(tmp_path):
+    (tmp_path / "leeg").mkdir()
+    result = _run(["init", "leeg"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["leeg"]
+    assert (tmp_path / "leeg" / "data" / "werk.csv").is_file()
+
+
+# --- templates: the previous site stays ----------------------------------------------------
+
+
+def test_a_broken_template_override_keeps_the_previous_site(built, tmp_path):
+    monitor, site, before = built
+    override = monitor / "site_src" / "overrides" / "main.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "base.html" %}\n{% block content %}{{ 1 / 0 }}{% endblock %}\n')
+    try:
+        result = _run(["build", "."], monitor)
+    finally:
+        override.unlink()
+        override.parent.rmdir()
+        override.parent.parent.rmdir()
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1,
+        [
+            "site_src/overrides/main.html:2: template: ZeroDivisionError: division by zero",
+            "1 problem found",
+        ],
+    )
+    assert tree(site) == before and _temporaries(monitor) == []

@@ -1,0 +1,97 @@
+"""The process entry point of ``wijkmonitor`` (the console script and ``python -m``).
+
+It imports nothing but the standard library's built-in modules, so Ctrl+C, a
+terminating signal or a closed pipe is handled from the first moment our code runs:
+importing pandas and the CLI takes half a second, and a signal then would otherwise
+print a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl+C
+TERMINATED = 143  # 128 + SIGTERM
+BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`wijkmonitor ... | head`)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl+C so every ``finally`` cleans up the same way."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def stopped(exc: KeyboardInterrupt) -> int:
+    """Say that the run was stopped (one line) and return the exit status for it."""
+    terminated = isinstance(exc, Terminated)
+    _say("wijkmonitor: terminated" if terminated else "wijkmonitor: interrupted")
+    return TERMINATED if terminated else INTERRUPTED
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr closed too: the exit status says it
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _settle() -> None:
+    """The exit status is decided: a signal from now on must not print a traceback from
+    the interpreter's shutdown, and output still buffered goes out (or nowhere)."""
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError):
+        pass
+
+
+def broken_pipe() -> int:
+    """The reader of our output went away: stop quietly, as ``cat`` would."""
+    _silence_stdout()
+    return BROKEN_PIPE
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; stopped by a signal or a closed pipe, exit quietly with one line."""
+    code: int | None = None
+    try:
+        try:
+            with contextlib.suppress(ValueError):  # only the main thread may; else as is
+                signal.signal(signal.SIGTERM, _raise_terminated)
+            from wijkmonitor.cli import main
+
+            code = main(argv)
+        except KeyboardInterrupt as exc:  # Ctrl+C or SIGTERM, while importing too
+            code = stopped(exc)
+        except BrokenPipeError:
+            code = broken_pipe()
+        except SystemExit as exc:  # argparse: --help, or a wrong option (it said so)
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+            if not isinstance(exc.code, int | None):
+                _say(str(exc.code))
+        _settle()
+    except KeyboardInterrupt as exc:  # a second signal while stopping or exiting
+        if code is None:
+            code = TERMINATED if isinstance(exc, Terminated) else INTERRUPTED
+    return 1 if code is None else code
