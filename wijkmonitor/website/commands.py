@@ -24,7 +24,8 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     _monitor_dir(p)
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    # Checked by cmd_serve, not argparse: a wrong port is an exit 1 naming the argument.
+    p.add_argument("--port", default="8000", help="port, 0 for any free one (default: 8000)")
     p.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
     p.add_argument(
         "--site-dir", type=Path, default=None, help="where the preview goes (default: a temp dir)"
@@ -79,7 +80,10 @@ def _build(monitor_dir: Path, site_dir: Path | None) -> Any:
     from wijkmonitor.website.build import build_site
 
     with _progress() as progress:
-        return build_site(monitor_dir, site_dir, RichReporter(progress))
+        summary = build_site(monitor_dir, site_dir, RichReporter(progress))
+    for warning in summary.warnings:  # after the progress bar has gone
+        print(warning, file=sys.stderr)
+    return summary
 
 
 def _summary(summary: Any) -> str:
@@ -87,12 +91,12 @@ def _summary(summary: Any) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from wijkmonitor.website.build import TargetError
     from wijkmonitor.website.mkdocs_build import BuildError
 
     try:
+        # A site directory it may not use is a ProblemsError (TargetError), printed by main.
         summary = _build(args.dir, args.site_dir)
-    except (BuildError, TargetError) as exc:
+    except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(_summary(summary))
@@ -100,46 +104,91 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Check the arguments, bind the port, then build and serve; rebuild on changes.
+
+    Nothing an editor does to the inputs stops the preview: a failed build is printed
+    and the last good site (or a page saying the build failed) stays served.
+    """
     import shutil
     import signal
     import tempfile
+    import time
 
-    from wijkmonitor.core.problems import ProblemsError
-    from wijkmonitor.website.build import TargetError
-    from wijkmonitor.website.mkdocs_build import BuildError
-    from wijkmonitor.website.serve import start_server, watch
+    from wijkmonitor.core.monitor import load_monitor
+    from wijkmonitor.website.build import TargetError, check_site_dir
+    from wijkmonitor.website.serve import (
+        PreviewState,
+        ServeError,
+        Stopped,
+        attempt_build,
+        parse_port,
+        start_server,
+        url_of,
+        watch,
+    )
 
-    # A terminated preview cleans up like an interrupted one.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Everything that no edit of the inputs can fix is refused before the first build,
+    # and the port is bound before it too: a long build, then "port in use", wastes time.
+    # A monitor problem here propagates as a ProblemsError (printed by main, exit 1).
+    try:
+        port = parse_port(args.port)
+    except ServeError as exc:
+        print(f"wijkmonitor serve: {exc}", file=sys.stderr)
+        return 1
+    if not args.dir.is_dir():
+        load_monitor(args.dir)  # raises the 'monitor directory' problem `check` gives
+    if args.site_dir is not None:
+        # The build's own rule; it also keeps the site out of what serve watches, so a
+        # build never starts the next one.
+        check_site_dir(args.dir, args.site_dir)
+    state = PreviewState()
     scratch = None if args.site_dir else Path(tempfile.mkdtemp(prefix="wijkmonitor-serve-"))
     site_dir = args.site_dir or scratch / "site"
     try:
-        try:
-            print(_summary(_build(args.dir, site_dir)))
-        except (BuildError, TargetError) as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        server = start_server(site_dir, args.host, args.port)
-        host, port = server.server_address[:2]
-        print(f"Serving http://{host}:{port}/ — rebuilding when inputs change (Ctrl+C stops)")
+        server = start_server(site_dir, args.host, port, state)
+    except ServeError as exc:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        print(f"wijkmonitor serve: {exc}", file=sys.stderr)
+        return 1
+
+    def terminate(*_: object) -> None:
+        raise Stopped
+
+    # A terminated preview cleans up like an interrupted one.
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        print(
+            f"Serving {url_of(server)} — rebuilding when inputs change (Ctrl+C stops)", flush=True
+        )
+
+        def build() -> str:
+            return _summary(_build(args.dir, site_dir))
+
+        # A site directory that is not ours (made meanwhile): no edit of the inputs fixes it.
+        attempt_build(build, state, args.dir, fatal=(TargetError,))
 
         def rebuild(changed: list[str]) -> None:
-            print(f"changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}")
-            try:
-                print(_summary(_build(args.dir, site_dir)))
-            except ProblemsError as exc:
-                for problem in exc.problems:
-                    print(problem, file=sys.stderr)
-                print("build failed; still serving the previous site", file=sys.stderr)
-            except BuildError as exc:
-                print(exc, file=sys.stderr)
-                print("build failed; still serving the previous site", file=sys.stderr)
+            shown = f"{', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}"
+            print(f"changed: {shown}", flush=True)
+            attempt_build(build, state, args.dir)
 
-        try:
-            watch(args.dir, rebuild)
-        finally:
-            server.shutdown()
+        said = None
+        while True:
+            try:
+                watch(args.dir, rebuild)
+                break
+            except OSError as exc:  # a folder vanished mid-look: look again, say it once
+                if str(exc) != said:
+                    print(f"wijkmonitor serve: watching the inputs: {exc}", file=sys.stderr)
+                    said = str(exc)
+                time.sleep(1)
+    except Stopped:
+        return 143
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.shutdown()
+        server.server_close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     return 0
