@@ -42,11 +42,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from wijkmonitor.core.inputfiles import read_input
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.core.tidy import FIGURE_RANGE, nul_problem
-from wijkmonitor.core.yamlfile import decoding_problem
+from wijkmonitor.core.yamlfile import decoding_problem, load_yaml
 from wijkmonitor.importers.cells import detect_decimal, out_of_range, parse_cells, parse_numbers
 from wijkmonitor.importers.naming import VARIABLE_ID_RE, normalise_title, split_unit, variable_ids
 from wijkmonitor.importers.regions import region_levels
@@ -127,12 +127,9 @@ def _too_large(cell: str) -> str:
 
 def load_mapping(path: Path) -> dict[str, str]:
     """A user mapping YAML ``{column title: variable id}``."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ProblemsError(
-            [Problem(str(path), None, None, f"cannot read mapping: {exc}")]
-        ) from exc
+    # The monitor's own YAML reader: a regular file of bounded size, no aliases, errors
+    # with their line.
+    data = load_yaml(path, str(path)).data
     if not isinstance(data, dict):
         raise ProblemsError(
             [Problem(str(path), None, None, "expected a mapping {column title: variable id}")]
@@ -236,10 +233,8 @@ def read_statline_csv(
     """
     file = str(path)
     notes: list[str] = []
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ProblemsError([Problem(file, None, None, f"cannot read: {exc}")]) from exc
+    # Only a regular file: a device or a named pipe would never end or never start.
+    data = read_input(Path(path), file)
     records = _records(_decode(data, file, notes), file)
     while records and len(records[0][1]) == 1:
         notes.append(f"skipped title line {records[0][0]}: {records[0][1][0].strip()!r}")

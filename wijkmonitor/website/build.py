@@ -190,6 +190,9 @@ def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
     that is not a regular file or cannot be read is a Problem, never a hang.
     """
     shutil.copytree(theme_overrides(), overrides)
+    if os.path.lexists(source) and not source.is_dir():
+        message = "is not a directory; site_src/ holds the hand-written pages and assets"
+        raise ProblemsError([Problem(SITE_SRC, None, "file", message)])
     problems = []
     for path in input_tree(source):
         relative = path.relative_to(source)
