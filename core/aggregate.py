@@ -16,10 +16,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from wijkmonitor.core import tidy
 from wijkmonitor.core.grid import Grid
 
 FIGURE, NOT_AVAILABLE, SECRET, ABSENT, NOT_COMPUTABLE = 0, 2, 3, 4, 5
-STATUS_CODES = {"": FIGURE, "-": FIGURE, ".": NOT_AVAILABLE, "x": SECRET}
+# The CBS symbols of the data (core.tidy) as codes.
+STATUS_CODES = {
+    "": FIGURE,
+    tidy.NIL: FIGURE,
+    tidy.NOT_AVAILABLE: NOT_AVAILABLE,
+    tidy.SECRET: SECRET,
+}
 
 
 def product_name(variable: str, weight: str) -> str:

@@ -3,6 +3,10 @@
 The result is one table of every region and area (code, name, level, parent,
 gemeente, reference, kind) and a membership table that maps each of them onto the
 base regions whose counts make it up.
+
+The file format of ``regions.csv`` (``code,name,level,parent[,reference]``) is owned
+here: :func:`read_regions_csv` is its one reader (the monitor loader and the importers'
+``--regions``), :func:`write_regions_csv` its one writer.
 """
 
 from __future__ import annotations
@@ -14,17 +18,17 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from wijkmonitor.core.atomic import replacing
+from wijkmonitor.core.csvfile import (
+    RowLines,
+    csv_problems,
+    field_count_problems,
+    read_csv_bytes,
+    refuse_binary,
+)
 from wijkmonitor.core.inputfiles import read_input
 from wijkmonitor.core.model import BIDI_CONTROLS, Area, AreasFile
 from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
-from wijkmonitor.core.tidy import (
-    RowLines,
-    field_count_problems,
-    nul_problem,
-    parser_problems,
-    read_csv_bytes,
-    text_problem,
-)
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
 
 LEVELS = ("gemeente", "wijk", "buurt", "pc4")
@@ -49,7 +53,7 @@ def read_base_regions(path: Path, display: str) -> pd.DataFrame:
     if not path.exists():
         message = "is missing; it lists the base regions: code,name,level,parent"
         raise ProblemsError([Problem(display, None, "file", message)])
-    frame = _read_regions_csv(path, display)
+    frame = read_regions_csv(path, display)
     if "reference" not in frame.columns:
         frame["reference"] = ""
     frame = frame.apply(lambda c: c.str.strip())
@@ -125,24 +129,19 @@ def read_base_regions(path: Path, display: str) -> pd.DataFrame:
     return frame.set_index("code")
 
 
-def _read_regions_csv(path: Path, display: str) -> pd.DataFrame:
-    """The rows of regions.csv as text; ``attrs["lines"]`` holds the real line of each
-    row (blank lines and names with a quoted line break in them count)."""
+def read_regions_csv(path: Path, display: str, *, rows_required: bool = True) -> pd.DataFrame:
+    """The rows of a regions file as text, as written (fields not stripped): the file
+    format only (encoding, columns, field counts), not what the rows say, which
+    :func:`read_base_regions` checks. ``attrs["lines"]`` holds the real line of each row
+    (blank lines and names with a quoted line break in them count).
+
+    Without ``rows_required`` a header without rows is fine: an importer adds the rows.
+    """
     columns = f"{','.join(REGION_COLUMNS)}[,reference]"
     data = read_input(path, display)
-    problem = nul_problem(data, display)
-    if problem is not None:
-        raise ProblemsError([problem])
-    try:
+    refuse_binary(data, display)
+    with csv_problems(data, display, f"the file is empty; the first line must be {columns}"):
         frame = read_csv_bytes(data, display, dtype=str, keep_default_na=False)
-    except UnicodeDecodeError:
-        # pandas decodes in chunks: decode the whole file to say where it goes wrong.
-        raise ProblemsError([text_problem(data, display)]) from None
-    except pd.errors.EmptyDataError:
-        message = f"the file is empty; the first line must be {columns}"
-        raise ProblemsError([Problem(display, 1, "header", message)]) from None
-    except pd.errors.ParserError as exc:
-        raise ProblemsError(parser_problems(data, display, exc)) from None
     if list(frame.columns) not in (REGION_COLUMNS, REGION_COLUMNS + OPTIONAL_COLUMNS):
         missing = [c for c in REGION_COLUMNS if c not in frame.columns]
         message = f"columns must be {columns}"
@@ -155,12 +154,22 @@ def _read_regions_csv(path: Path, display: str) -> pd.DataFrame:
     problems = field_count_problems(data, display, len(frame.columns), len(frame))
     if problems:
         raise ProblemsError(problems)
-    if frame.empty:
+    if frame.empty and rows_required:
         message = "the file has a header but no regions; list at least the gemeente"
         raise ProblemsError([Problem(display, 1, "rows", message)])
     # A few thousand rows at most: their lines are cheap to find up front.
     frame.attrs["lines"] = RowLines(data, display, len(frame))(np.arange(len(frame)))
     return frame
+
+
+def write_regions_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a regions file: the columns REGION_COLUMNS, and ``reference`` when the frame
+    has it, every field as text. Written beside and renamed, so a failed run leaves the
+    previous file whole."""
+    columns = REGION_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in frame.columns]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with replacing([path]) as (partial,):
+        frame[columns].fillna("").to_csv(partial, index=False)
 
 
 def _in_parent_cycle(frame: pd.DataFrame) -> pd.Series:

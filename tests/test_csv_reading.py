@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from tests.conftest import DATA, write_monitor
+from wijkmonitor.core.csvfile import csv_records, field_count_problems
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.problems import ProblemsError
-from wijkmonitor.core.tidy import csv_records, field_count_problems, read_tidy_csv
+from wijkmonitor.core.tidy import read_tidy_csv
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import pytest
 
 from wijkmonitor.cli import main
 from wijkmonitor.core.problems import ProblemsError
+from wijkmonitor.core.regions import read_base_regions
 from wijkmonitor.core.tidy import read_tidy_csv
 from wijkmonitor.importers.cells import detect_decimal, parse_numbers
 from wijkmonitor.importers.naming import title_to_id, variable_ids
@@ -255,8 +256,8 @@ def test_cli_imports_the_realistic_export(tmp_path: Path, capsys) -> None:
     assert "added 5 regions" in printed
 
     # The engine's own reader accepts the file, with every region known.
-    known = pd.read_csv(regions, dtype=str, keep_default_na=False)
-    assert known.to_dict("records") == [
+    known = read_base_regions(regions, "data/regions.csv").reset_index()
+    assert known.drop(columns="reference").to_dict("records") == [
         {"code": "GM0599", "name": "Rotterdam", "level": "gemeente", "parent": ""},
         {"code": "WK059915", "name": "Feijenoord", "level": "wijk", "parent": "GM0599"},
         {"code": "BU05991542", "name": "Afrikaanderwijk", "level": "buurt", "parent": "WK059915"},

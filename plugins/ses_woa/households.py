@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from wijkmonitor.core.csvfile import row_problems
 from wijkmonitor.core.problems import Problem, ProblemsError
-from wijkmonitor.core.tidy import row_problems
 
 # Categorical variable -> number of classes (coded 1..n).
 CATEGORIES: dict[str, int] = {"welvaart_decile": 10, "opleiding": 5, "arbeid": 7}

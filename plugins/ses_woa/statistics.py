@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wijkmonitor.core.tidy import COLUMNS as TIDY_COLUMNS
 from wijkmonitor.plugins.ses_woa.scoring import DIMENSIONS
 
 COUNT = "ses_woa_huishoudens"
@@ -74,4 +75,4 @@ def region_statistics(
     tidy["period"] = tidy["period"].astype("int64")
     tidy["value"] = tidy["value"].astype(float)
     tidy["status"] = ""
-    return tidy[["region", "period", "variable", "value", "status"]]
+    return tidy[TIDY_COLUMNS]

@@ -54,6 +54,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wijkmonitor.core.tidy import COLUMNS as TIDY_COLUMNS
 from wijkmonitor.demo import report2012
 from wijkmonitor.demo.calibrate import (
     Family,
@@ -742,7 +743,7 @@ def generate(seed: int = 2012) -> pd.DataFrame:
         long.loc[missing, "value"] = np.nan
         long["status"] = np.where(missing, ".", "")
         frames.append(long)
-    data = pd.concat(frames, ignore_index=True)[["region", "period", "variable", "value", "status"]]
+    data = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
     data["period"] = data["period"].astype(np.int64)
     return data.sort_values(["region", "period", "variable"], ignore_index=True)
 

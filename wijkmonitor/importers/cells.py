@@ -1,6 +1,7 @@
 """Cells of a StatLine export: numbers, statistical symbols and period labels.
 
-Symbols (CBS, DOMAIN 4.5) become a status next to the value:
+Symbols (the CBS symbols of :mod:`wijkmonitor.core.tidy`) become a status next to
+the value:
 
 - ``.``  not available: value NaN, status ``.``
 - ``x``  secret (suppressed): value NaN, status ``x``
@@ -22,12 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from wijkmonitor.core.tidy import MAX_FIGURE
-
-SYMBOLS = {".": np.nan, "x": np.nan, "-": 0.0}
+from wijkmonitor.core.tidy import MAX_FIGURE, NOT_AVAILABLE, SYMBOL_FIGURES
 
 
 def _grouped(sep: str, groups: str = "+") -> str:
@@ -141,10 +139,10 @@ def parse_cells(cells: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series, p
     A number out of range (see :func:`out_of_range`) is not understood."""
     cells = cells.astype(str)
     empty = cells == ""
-    symbol = cells.isin(list(SYMBOLS))
+    symbol = cells.isin(list(SYMBOL_FIGURES))
     numbers = parse_numbers(cells, decimal)
-    value = numbers.where(~symbol, cells.map(SYMBOLS)).astype(float)
-    status = cells.where(symbol, "").mask(empty, ".")
+    value = numbers.where(~symbol, cells.map(SYMBOL_FIGURES)).astype(float)
+    status = cells.where(symbol, "").mask(empty, NOT_AVAILABLE)
     understood = symbol | empty | (numbers.notna() & ~out_of_range(numbers))
     return value, status, understood
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wijkmonitor.importers.tidy import ImportResult, write_tidy
+from wijkmonitor.core.tidy import write_tidy_csv
+from wijkmonitor.importers.tidy import ImportResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +55,13 @@ def _report(result: ImportResult, out: Path, regions: Path | None) -> None:
         print(f"  {title}  ->  {ident}")
     for note in result.notes:
         print(f"note: {note}")
-    write_tidy(result.tidy, out)
+    if regions is not None:
+        from wijkmonitor.importers.regions import missing_regions
+
+        # Read before anything is written: a broken regions file leaves both files as
+        # they were.
+        combined, added, region_notes = missing_regions(regions, result.regions)
+    write_tidy_csv(result.tidy, out)
     counts = result.tidy["status"].replace("", "figure").value_counts()
     summary = ", ".join(f"{n} {status}" for status, n in counts.items())
     print(
@@ -62,11 +69,11 @@ def _report(result: ImportResult, out: Path, regions: Path | None) -> None:
         f"periods {result.tidy['period'].min()}-{result.tidy['period'].max()}"
     )
     if regions is not None:
-        from wijkmonitor.importers.regions import add_missing_regions
+        from wijkmonitor.core.regions import write_regions_csv
 
-        added, notes = add_missing_regions(regions, result.regions)
+        write_regions_csv(combined, regions)
         print(f"{regions}: added {len(added)} regions")
-        for note in notes:
+        for note in region_notes:
             print(f"note: {note}")
 
 

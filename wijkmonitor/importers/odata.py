@@ -32,10 +32,11 @@ import pandas as pd
 import requests
 
 from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.tidy import COLUMNS as TIDY_COLUMNS
+from wijkmonitor.core.tidy import NOT_AVAILABLE
 from wijkmonitor.importers.cells import parse_cells
 from wijkmonitor.importers.naming import variable_ids
 from wijkmonitor.importers.tidy import (
-    TIDY_COLUMNS,
     ImportResult,
     check_regions_and_periods,
     duplicate_problems,
@@ -165,8 +166,8 @@ def read_odata(
     if dataset == "TypedDataSet":
         long["value"] = pd.to_numeric(long["cell"], errors="coerce").astype(float)
         understood = long["cell"].isna() | long["value"].notna()
-        long["status"] = long["value"].isna().map({True: ".", False: ""})
-        if long["status"].eq(".").any():
+        long["status"] = long["value"].isna().map({True: NOT_AVAILABLE, False: ""})
+        if long["status"].eq(NOT_AVAILABLE).any():
             notes.append("null cells read as '.' (TypedDataSet does not distinguish '.' from 'x')")
     else:
         cells = long["cell"].fillna("").astype(str).str.strip()

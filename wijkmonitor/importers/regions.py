@@ -13,9 +13,12 @@ importer skips their rows and says so.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
+
+from wijkmonitor.core.regions import REGION_COLUMNS, read_regions_csv
 
 BASE_LEVELS = ("gemeente", "wijk", "buurt", "pc4")
 ABOVE_GEMEENTE = "above_gemeente"
@@ -28,8 +31,6 @@ LEVEL_PATTERNS: tuple[tuple[str, str], ...] = (
     ("pc4", r"[1-9]\d{3}"),
     (ABOVE_GEMEENTE, r"(?:NL|PV|LD|CR)\d{2}"),
 )
-
-REGION_COLUMNS = ["code", "name", "level", "parent"]
 
 
 def region_levels(codes: pd.Series) -> pd.Series:
@@ -54,25 +55,22 @@ def derived_parents(codes: pd.Series, levels: pd.Series) -> pd.Series:
     return parents
 
 
-def read_regions_csv(path: Path) -> pd.DataFrame:
-    """A regions file (code,name,level,parent) with every field as a string."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return frame
+def missing_regions(
+    path: Path, found: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The regions file ``path`` with the regions of ``found`` (code,name,level,parent)
+    it misses appended: (all rows, the added rows, notes).
 
-
-def add_missing_regions(path: Path, found: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Append the regions of ``found`` (code,name,level,parent) missing from ``path``.
-
-    Existing rows are never changed; new rows go at the end, in the order found. The
-    file is created when it does not exist. Returns the added rows and notes (parents
-    that are in neither the file nor the new rows).
+    Reads ``path`` with the monitor's own reader (a broken file is a located problem,
+    raised before anything is written) and changes nothing on disk. Existing rows are
+    kept as they are; new rows go at the end, in the order found. A missing file counts
+    as empty. The notes name parents that are in neither the file nor the new rows.
     """
-    existing = (
-        read_regions_csv(path) if path.exists() else pd.DataFrame(columns=REGION_COLUMNS, dtype=str)
-    )
-    for column in REGION_COLUMNS:
-        if column not in existing.columns:
-            existing[column] = ""
+    if os.path.lexists(path):  # a link to nothing is a problem, not a new file
+        existing = read_regions_csv(path, str(path), rows_required=False)
+        existing.attrs = {}  # the lines of its rows say nothing about the new file
+    else:
+        existing = pd.DataFrame(columns=REGION_COLUMNS, dtype=str)
     added = found.loc[~found["code"].isin(existing["code"]), REGION_COLUMNS]
     added = added.drop_duplicates("code")
     combined = pd.concat([existing, added], ignore_index=True)
@@ -87,6 +85,4 @@ def add_missing_regions(path: Path, found: pd.DataFrame) -> tuple[pd.DataFrame, 
         )
     if (added["level"] == "pc4").any():
         notes.append(f"{path}: new PC4 regions have no parent gemeente; fill it in by hand")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    combined.to_csv(path, index=False)
-    return added, notes
+    return combined, added, notes

@@ -10,7 +10,8 @@ The export StatLine writes (checked against table 85163NED, SES-WOA scores):
   ``Particuliere huishoudens (Aantal)``);
 - numbers right-aligned with leading spaces, codes with trailing spaces
   (``"GM0363    "``), a decimal point or comma depending on the export settings;
-- symbols instead of numbers: ``.`` not available, ``x`` secret, ``-`` nil.
+- symbols instead of numbers: ``.`` not available, ``x`` secret, ``-`` nil (the CBS
+  symbols of :mod:`wijkmonitor.core.tidy`).
 
 What the importer does with it:
 
@@ -43,15 +44,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wijkmonitor.core.csvfile import nul_problem
 from wijkmonitor.core.inputfiles import read_input
 from wijkmonitor.core.problems import Problem, ProblemsError
-from wijkmonitor.core.tidy import FIGURE_RANGE, nul_problem
+from wijkmonitor.core.tidy import COLUMNS as TIDY_COLUMNS
+from wijkmonitor.core.tidy import FIGURE_RANGE, SYMBOL_LIST, SYMBOLS
 from wijkmonitor.core.yamlfile import decoding_problem, load_yaml
 from wijkmonitor.importers.cells import detect_decimal, out_of_range, parse_cells, parse_numbers
 from wijkmonitor.importers.naming import VARIABLE_ID_RE, normalise_title, split_unit, variable_ids
 from wijkmonitor.importers.regions import region_levels
 from wijkmonitor.importers.tidy import (
-    TIDY_COLUMNS,
     ImportResult,
     check_regions_and_periods,
     duplicate_problems,
@@ -325,7 +327,7 @@ def read_statline_csv(
     long = long.merge(rows[["line", "region", "period"]], on="line", how="left")
     long["variable"] = long["column"].map(ids)
 
-    numeric = long["cell"][~long["cell"].isin(["", ".", "x", "-"])]
+    numeric = long["cell"][~long["cell"].isin(["", *SYMBOLS])]
     if decimal is None:
         decision, comma, point = detect_decimal(numeric)
         if decision.decimal == "?":
@@ -353,7 +355,7 @@ def read_statline_csv(
         [int(x) for x in bad["line"]],
         bad["column"],
         [
-            _too_large(c) if big else f"{c!r} is not a number or a symbol (. x -)"
+            _too_large(c) if big else f"{c!r} is not a number or a symbol ({SYMBOL_LIST})"
             for c, big in zip(bad["cell"], too_large, strict=True)  # the bad cells only
         ],
     )

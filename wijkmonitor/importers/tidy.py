@@ -2,23 +2,20 @@
 
 Both the CSV export and the OData API end in a long frame with one row per region,
 period and column. This module checks regions and periods, drops rows above gemeente
-level, finds duplicates and writes the tidy file ``region,period,variable,value,status``.
+level and finds duplicates; the tidy format they end in (its columns, symbols and
+writer) is :mod:`wijkmonitor.core.tidy`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from wijkmonitor.core.atomic import replacing
 from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
 from wijkmonitor.importers.cells import parse_periods
 from wijkmonitor.importers.regions import ABOVE_GEMEENTE, derived_parents, region_levels
-
-TIDY_COLUMNS = ["region", "period", "variable", "value", "status"]
 
 
 @dataclass
@@ -130,14 +127,6 @@ def duplicate_problems(tidy: pd.DataFrame, file: str, line_word: str = "line") -
             )
         ],
     )
-
-
-def write_tidy(tidy: pd.DataFrame, path: Path) -> None:
-    """Write region,period,variable,value,status; NaN as an empty field, no needless .0."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out = tidy[TIDY_COLUMNS].sort_values(["variable", "region", "period"], kind="stable")
-    with replacing([path]) as (partial,):
-        out.to_csv(partial, index=False, float_format="%.15g")
 
 
 def raise_if(problems: list[Problem]) -> None:
