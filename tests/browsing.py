@@ -92,6 +92,7 @@ PAGE_TYPES = [
     "indicator-ses",
     "definities",
     "begrippen",
+    "verantwoording",
     "downloads",
     "over",
     "indicator-toevoegen",
@@ -114,6 +115,7 @@ def page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
         "indicator-ses": f"indicator/{ses[0].id}/" if ses else None,
         "definities": "definities/",
         "begrippen": "begrippen/",
+        "verantwoording": "verantwoording/",
         "downloads": "downloads/",
         "over": "over/" if (demo.site / "over" / "index.html").is_file() else None,
         "indicator-toevoegen": (
