@@ -1,10 +1,12 @@
-"""Change of the gap since the baseline, and the development class (DOMAIN 4.3, 4.4).
+"""Change of the gap since the baseline, and the development class (methods §4 and §5,
+docs/methods.md).
 
 The gap is |p|. Its change is (|p_latest| - |p_baseline|) / |p_baseline| x 100:
 negative means the gap shrank. When p changes sign the area overtook its reference
 (or fell behind it) and a percentage would mislead, so ``gap_note`` says
 ``sign_change`` instead; with p_baseline = 0 there is no relative change
-(``baseline_zero``).
+(``baseline_zero``). A gap change that rounds to 0 % (:func:`gap_unchanged`) is called
+"unchanged": the site prints it as a whole percentage.
 
 Development classes, per area with a reference and per indicator, with d = +1 when
 higher is better and -1 when lower is better:
@@ -19,9 +21,11 @@ higher is better and -1 when lower is better:
 The report does not state its threshold for "no change"; ours is a monitor setting
 (``settings.no_change_threshold`` in monitor.yml, default 2 points of p), which an
 indicator may override with its own ``no_change_threshold``. Where the counts are known
-(share and rate kinds compared by ratio) a statistical rule applies as well: a move of
-less than ``settings.no_change_z`` standard errors (default 1.96, about 95 %) is no
-change either, however large, because small areas move by chance. The standard error of
+(a formula kind with a ``proportion``, like share and rate, compared by a kind with
+``ratio_of_values``: ``IndicatorKinds.binomial_change``) a statistical rule applies as
+well: a move of less than ``settings.no_change_z`` standard errors (default 1.96, about
+95 %) is no change either, however large, because small areas move by chance. The
+standard error of
 p comes from the binomial variance of both shares (delta method); the covariance
 between an area and the reference it is part of is left out, which errs towards "no
 change".
@@ -32,6 +36,9 @@ from __future__ import annotations
 import numpy as np
 
 DIRECTION_SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "neutral": 0.0}
+# The precision at which a gap change is published (whole percent): a change that
+# rounds to 0 at it is "unchanged".
+GAP_CHANGE_DECIMALS = 0
 CHANGE_COLUMNS = [
     "indicator",
     "region",
@@ -45,6 +52,18 @@ CHANGE_COLUMNS = [
     "change_standard_error",
     "development",
 ]
+
+
+def direction_sign(direction: str) -> float:
+    """d in the development rules: +1 higher is better, -1 lower is better, 0 neutral."""
+    return DIRECTION_SIGN[direction]
+
+
+def gap_unchanged(change: float) -> bool:
+    """Whether a gap change (in %) is "unchanged": it rounds to 0 at the published
+    precision, half away from zero as the site rounds (0,5 % is printed as 1 %, so it is
+    a change). A missing change (a sign change, a zero baseline) is not unchanged."""
+    return bool(np.isfinite(change)) and abs(change) < 0.5 * 10.0**-GAP_CHANGE_DECIMALS
 
 
 def gap_change(p_baseline: np.ndarray, p_latest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -27,18 +27,17 @@ from wijkmonitor.core.aggregate import (
 )
 from wijkmonitor.core.changes import (
     CHANGE_COLUMNS,
-    DIRECTION_SIGN,
     binomial_relative_variance,
     development,
+    direction_sign,
     gap_change,
     ratio_deviation_se,
 )
-from wijkmonitor.core.formulas import resolved_options
 from wijkmonitor.core.grid import Grid, reference_rows, take
-from wijkmonitor.core.kinds import FormulaKind
+from wijkmonitor.core.kinds import FormulaKind, IndicatorKinds
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.monitor import Monitor
-from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, kind_plugin
+from wijkmonitor.core.pluginmanager import kind_plugin
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.core.suppression import Count, Relations, complementary, relations
 
@@ -49,6 +48,7 @@ VALUE_COLUMNS = [
     "period",
     "value",
     "reference_value",
+    "reference_status",
     "deviation",
     "status",
     "deviation_status",
@@ -82,15 +82,15 @@ class IndicatorResult:
     deviation: np.ndarray
     deviation_code: np.ndarray  # status of p, as the codes of ``code``
     reference_value: np.ndarray
+    reference_code: np.ndarray  # status of the reference value, as the codes of ``code``
     deviation_se: np.ndarray  # standard error of p where counts are known, else NaN
     keep: np.ndarray  # rows that belong in the results table
 
 
 def _weighted_inputs(monitor: Monitor) -> list[tuple[str, str]]:
-    kinds = formula_kinds()
     pairs = set()
     for ind_id, inputs in monitor.inputs.items():
-        kind = kinds[monitor.indicators[ind_id].formula_kind]
+        kind = monitor.kinds[ind_id].formula
         for field, weight_field in kind.weighted.items():
             if weight_field in inputs:
                 pairs.add((inputs[field], inputs[weight_field]))
@@ -142,6 +142,7 @@ class Computed:
 
 def compute_values(
     indicator: Indicator,
+    kinds: IndicatorKinds,
     inputs: dict[str, str],
     values: dict[str, np.ndarray],
     status: dict[str, np.ndarray],
@@ -149,9 +150,9 @@ def compute_values(
     is_area: np.ndarray,
 ) -> Computed:
     """Value, status and denominator of one indicator on the whole grid, and its secrets."""
-    kind = formula_kinds()[indicator.formula_kind]
+    kind = kinds.formula
     frame, code = _inputs(kind, inputs, values, status, is_area)
-    options = resolved_options(indicator.formula, kind.options)
+    options = kinds.formula_options
     value = _plugin_result(
         indicator, "formula", kind.name, grid.n_rows, kind.compute, frame, options
     )
@@ -172,7 +173,7 @@ def compute_values(
         # any positive minimum, so such cells are secret like every other small one.
         secret = secret | (counted & (denominator < indicator.min_denominator))
     share = None
-    if kind.proportion is not None and indicator.comparison_kind == "ratio":
+    if kinds.binomial_change:
         share = _plugin_result(
             indicator, "formula", kind.name, grid.n_rows, kind.proportion, frame, options
         )
@@ -181,16 +182,16 @@ def compute_values(
 
 
 def _counts(kind: FormulaKind, inputs: dict[str, str], values: dict) -> list[Count]:
-    """The count inputs, and per numerator its denominator minus it (those who do not
-    have it): a sum of hidden cells that is 0 in one of them gives each of them away."""
-    counts: list[Count] = []
-    for field in kind.count_inputs():
-        if field not in inputs:
-            continue
-        counts.append((values[inputs[field]], None))
-        partner = field.replace("numerator", "denominator")
-        if partner != field and partner in inputs:
-            counts.append((values[inputs[partner]], values[inputs[field]]))
+    """The count inputs, and per declared (part, whole) pair the whole minus the part
+    (those who do not have it): a sum of hidden cells that is 0 in one of them gives
+    each of them away (methods §6). The pairs are the kind's declared
+    ``count_pairs``, never guessed from the inputs' names."""
+    counts: list[Count] = [
+        (values[inputs[field]], None) for field in kind.count_inputs() if field in inputs
+    ]
+    for part, whole in kind.count_pairs:
+        if part in inputs and whole in inputs:
+            counts.append((values[inputs[whole]], values[inputs[part]]))
     return counts
 
 
@@ -262,6 +263,7 @@ def suppression_patterns(
 
 def compute_indicator(
     indicator: Indicator,
+    kinds: IndicatorKinds,
     computed: Computed,
     suppressed: np.ndarray,
     grid: Grid,
@@ -282,7 +284,7 @@ def compute_indicator(
         periods = np.unique(row_periods[computed.code < NOT_AVAILABLE])
     keep = np.isin(row_periods, periods) & (code != ABSENT)
 
-    comparison = comparison_kinds()[indicator.comparison_kind]
+    comparison = kinds.comparison
     reference_value = take(value, ref_rows)
     with np.errstate(divide="ignore", invalid="ignore"):
         deviation = _plugin_result(
@@ -293,10 +295,11 @@ def compute_indicator(
             comparison.compute,
             pd.Series(value),
             pd.Series(reference_value),
-            resolved_options(indicator.comparison, comparison.options),
+            kinds.comparison_options,
         )
     deviation = np.where(np.isfinite(deviation), deviation, np.nan)
-    deviation_code = _deviation_code(code, take(code, ref_rows, ABSENT), deviation)
+    reference_code = take(code, ref_rows, ABSENT)
+    deviation_code = _deviation_code(code, reference_code, deviation)
     deviation_se = np.full(grid.n_rows, np.nan)
     if computed.share is not None:
         share = np.where(np.isnan(value), np.nan, computed.share)
@@ -315,6 +318,7 @@ def compute_indicator(
         deviation,
         deviation_code.astype("int8"),
         reference_value,
+        reference_code.astype("int8"),
         deviation_se,
         keep,
     )
@@ -351,6 +355,9 @@ def _values_frame(
             "period": grid.periods[rows % len(grid.periods)],
             "value": result.value[rows],
             "reference_value": result.reference_value[rows],
+            "reference_status": pd.Categorical.from_codes(
+                STATUS_INDEX[result.reference_code[rows]], categories=STATUS_CATEGORIES
+            ),
             "deviation": result.deviation[rows],
             "status": pd.Categorical.from_codes(
                 STATUS_INDEX[result.code[rows]], categories=STATUS_CATEGORIES
@@ -397,7 +404,7 @@ def _changes_frame(
     change_se = np.sqrt(se_b[compared] ** 2 + se[compared, latest] ** 2)
     change_se = np.where(np.isfinite(change_se), change_se, np.nan)
     change, note = gap_change(p_b, p_l)
-    sign = np.full(len(compared), DIRECTION_SIGN[indicator.direction])
+    sign = np.full(len(compared), direction_sign(indicator.direction))
     return pd.DataFrame(
         {
             "indicator": indicator.id,
@@ -431,11 +438,16 @@ def compute_results(monitor: Monitor) -> Results:
         categories=grid.regions,
     )
     rel = relations(grid, regions, monitor.membership)
-    threshold = monitor.settings.no_change_threshold
 
     computed = {
         indicator.id: compute_values(
-            indicator, monitor.inputs[indicator.id], values, status, grid, is_area
+            indicator,
+            monitor.kinds[indicator.id],
+            monitor.inputs[indicator.id],
+            values,
+            status,
+            grid,
+            is_area,
         )
         for indicator in monitor.indicators.values()
     }
@@ -443,17 +455,21 @@ def compute_results(monitor: Monitor) -> Results:
     value_frames, change_frames = [], []
     for indicator in monitor.indicators.values():
         result = compute_indicator(
-            indicator, computed.pop(indicator.id), patterns[indicator.id], grid, ref_rows
+            indicator,
+            monitor.kinds[indicator.id],
+            computed.pop(indicator.id),
+            patterns[indicator.id],
+            grid,
+            ref_rows,
         )
         value_frames.append(_values_frame(indicator, result, grid, references))
-        own = indicator.no_change_threshold
         changes = _changes_frame(
             indicator,
             result,
             grid,
             references,
-            threshold if own is None else own,
-            monitor.settings.no_change_z,
+            monitor.no_change_threshold(indicator.id),
+            monitor.no_change_z(indicator.id),
         )
         if changes is not None:
             change_frames.append(changes)

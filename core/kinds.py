@@ -39,6 +39,15 @@ class FormulaKind:
                  of a kind with a ``proportion`` (a share of counts).
     signed_options: numeric options that may be zero or negative; every other numeric
                  option must be a positive number (a ``per`` of 0 means nothing).
+    count_pairs: (part, whole) pairs of count inputs, e.g. (("numerator", "denominator"),):
+                 the part is counted among the whole, so the whole minus the part counts
+                 those who do not have it (``share`` and ``rate`` one pair, ``quotient``
+                 two). Disclosure control reads this, never the inputs' names: a sum of
+                 hidden cells that is 0 in the part ("nobody there has it") or in the
+                 whole minus the part ("everybody has it") gives every one of them away,
+                 so suppression breaks such sums up (methods §6). A kind built
+                 on counts that leaves this out loses that protection. Both inputs of a
+                 pair are counts (see ``counts``).
     """
 
     name: str
@@ -54,6 +63,7 @@ class FormulaKind:
     proportion: FormulaCompute | None = None
     counts: tuple[str, ...] | None = None
     signed_options: tuple[str, ...] = ()
+    count_pairs: tuple[tuple[str, str], ...] = ()
 
     def count_inputs(self) -> tuple[str, ...]:
         """The input fields whose variables must not be negative."""
@@ -61,7 +71,8 @@ class FormulaKind:
             return self.counts
         if self.proportion is not None:
             return (*self.inputs, *self.optional_inputs)
-        return (self.denominator,) if self.denominator else ()
+        single = (self.denominator,) if self.denominator else ()
+        return tuple(dict.fromkeys((*single, *(f for pair in self.count_pairs for f in pair))))
 
 
 @dataclass(frozen=True)
@@ -71,9 +82,16 @@ class ComparisonKind:
     describe: (options) -> the formula written out in Dutch.
     example:  a worked example (value, reference value) for the site.
     deviation_unit: "percent" when p is a relative deviation in %, "unit" when p is in
-              the indicator's own unit (a difference of scores).
+              the indicator's own unit (a difference of scores). The site words p, its
+              decimals and the "no change" threshold after it (never after the name).
     signed_options: numeric options that may be zero or negative; every other numeric
               option must be a positive number (an ``offset`` shifts scores above zero).
+    ratio_of_values: True when p is exactly (x / x_ref - 1) x 100 of the two values
+              (``ratio``, ``quotient_ratio``). Then the standard error of p follows from
+              the relative variances of both values by the delta method, and for a
+              formula kind with a ``proportion`` (a share of counts) the statistical
+              "no change" rule applies (methods §5). A shifted ratio
+              or a difference has another variance, so it leaves this False.
     """
 
     name: str
@@ -83,3 +101,37 @@ class ComparisonKind:
     options: Mapping[str, float | None] = field(default_factory=dict)
     deviation_unit: str = "percent"
     signed_options: tuple[str, ...] = ()
+    ratio_of_values: bool = False
+
+
+# The values ``ComparisonKind.deviation_unit`` may take (checked when a monitor is loaded).
+DEVIATION_UNITS = ("percent", "unit")
+
+
+@dataclass(frozen=True)
+class IndicatorKinds:
+    """The kinds of one indicator, resolved once when the monitor is loaded.
+
+    The computation and the site read these (``Monitor.kinds``), never the plugin
+    registry, so an indicator is computed and worded by the very objects it was
+    validated against.
+
+    formula, comparison: the registered kinds the YAML names.
+    formula_options, comparison_options: the YAML's options with the kind's defaults.
+    """
+
+    formula: FormulaKind
+    comparison: ComparisonKind
+    formula_options: Mapping[str, object]
+    comparison_options: Mapping[str, object]
+
+    @property
+    def p_in_own_unit(self) -> bool:
+        """Whether p is in the indicator's unit (a difference) rather than in %."""
+        return self.comparison.deviation_unit == "unit"
+
+    @property
+    def binomial_change(self) -> bool:
+        """Whether the standard error of p, and so the statistical "no change" rule, is
+        known: a share of counts (``proportion``) compared as a plain ratio of values."""
+        return self.formula.proportion is not None and self.comparison.ratio_of_values

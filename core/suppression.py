@@ -1,4 +1,5 @@
-"""Small-number suppression: primary (below ``min_denominator``) and complementary.
+"""Small-number suppression: primary (below ``min_denominator``) and complementary
+(methods §6).
 
 A suppressed cell must not be recoverable from what is published. Every published
 figure is part of linear relations — *sums*: a base region's figure is the sum of its
@@ -132,6 +133,7 @@ def _relation_rule(
 
 
 # A count behind the figures, as one array, or two whose difference is a count (the
+# whole minus the part of a pair the formula kind declares in ``count_pairs``, e.g. the
 # denominator minus the numerator of a share: those who do not have it).
 Count = tuple[np.ndarray, np.ndarray | None]
 
@@ -297,9 +299,9 @@ def complementary(
     ``suppressed``: the cells that must stay secret (primary suppression, and ``x`` in
     the source). ``published``: the cells that would carry a figure apart from
     suppression (a cell that is neither is hidden but needs no protection).
-    ``counts``: the counts behind the figures (numerator, denominator, and for shares
-    the denominator minus the numerator); with them no secret cell is given away as a
-    zero by a sum of hidden cells that comes to 0.
+    ``counts``: the counts behind the figures (the kind's count inputs, and per declared
+    (part, whole) pair the whole minus the part); with them no secret cell is given away
+    as a zero by a sum of hidden cells that comes to 0.
     """
     suppressed = suppressed.copy()
     if rel.n_relations == 0 or not suppressed.any():

@@ -1,4 +1,4 @@
-"""Built-in comparison kinds: the deviation p of an area from its reference (DOMAIN 4.2)."""
+"""Built-in comparison kinds: the deviation p of an area from its reference (methods §3)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from wijkmonitor.core.kinds import ComparisonKind
 
 
 def ratio(value: pd.Series, reference: pd.Series, options: Mapping[str, float]) -> pd.Series:
-    """p = (x / x_ref - 1) x 100; 5 % against 4 % gives +20."""
+    """p = (x / x_ref - 1) x 100; 5 % against 4 % gives +25, 4 % against 5 % gives -20
+    (methods §3)."""
     return (value / reference.where(reference != 0) - 1.0) * 100.0
 
 
@@ -39,6 +40,7 @@ COMPARISON_KINDS = [
         compute=ratio,
         describe=lambda o: "p = (waarde gebied / waarde referentie − 1) × 100",
         example=(5.0, 4.0),
+        ratio_of_values=True,
     ),
     ComparisonKind(
         name="shifted_ratio",
@@ -52,11 +54,13 @@ COMPARISON_KINDS = [
     ),
     ComparisonKind(
         # The value is already a quotient (share group A / share group B); p compares
-        # the quotients: 1,20 in the wijk against 1,11 in the gemeente gives +9,1.
+        # the quotients: 1,20 in the wijk against 3,0 / 2,7 = 1,11 in the gemeente gives
+        # +8,0 (methods §3).
         name="quotient_ratio",
         compute=ratio,
         describe=lambda o: "p = (quotiënt gebied / quotiënt referentie − 1) × 100",
         example=(1.2, 3.0 / 2.7),
+        ratio_of_values=True,
     ),
     ComparisonKind(
         name="difference",

@@ -70,6 +70,7 @@ FORMULA_KINDS = [
         compute=share,
         denominator="denominator",
         proportion=proportion,
+        count_pairs=(("numerator", "denominator"),),
         describe=lambda f: f"100 × {f['numerator']} / {f['denominator']}",
     ),
     FormulaKind(
@@ -79,6 +80,7 @@ FORMULA_KINDS = [
         compute=rate,
         denominator="denominator",
         proportion=proportion,
+        count_pairs=(("numerator", "denominator"),),
         describe=lambda f: f"{_per(f)} × {f['numerator']} / {f['denominator']}",
     ),
     FormulaKind(
@@ -110,6 +112,7 @@ FORMULA_KINDS = [
         denominator="denominator_a",
         # Two shares of counts: none of the four may be negative.
         counts=("numerator_a", "denominator_a", "numerator_b", "denominator_b"),
+        count_pairs=(("numerator_a", "denominator_a"), ("numerator_b", "denominator_b")),
         describe=lambda f: (
             f"{_per(f)} × ({f['numerator_a']} / {f['denominator_a']}) / "
             f"({f['numerator_b']} / {f['denominator_b']})"

@@ -13,6 +13,7 @@ value must never be uniquely determined.
 from __future__ import annotations
 
 import tempfile
+import types
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,8 +25,11 @@ from hypothesis import strategies as st
 
 from tests.conftest import THEMES, write_monitor
 from wijkmonitor.core.compute import compute_results
+from wijkmonitor.core.hookspecs import hookimpl
+from wijkmonitor.core.kinds import FormulaKind
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
+from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, plugin_manager
 
 GEMEENTE = "GM0001"
 
@@ -78,7 +82,7 @@ def monitors(draw: st.DrawFn) -> dict:
     return {"base": base, "periods": periods, "minimum": minimum, "cells": cells, "areas": areas}
 
 
-def _files(spec: dict) -> dict[str, str | None]:
+def _files(spec: dict, indicator: str = INDICATOR) -> dict[str, str | None]:
     regions = ["code,name,level,parent", f"{GEMEENTE},Stad,gemeente,"]
     regions += [f"{code},Postcode {code},pc4,{GEMEENTE}" for code in spec["base"]]
     rows = ["region,period,variable,value,status"]
@@ -99,7 +103,7 @@ def _files(spec: dict) -> dict[str, str | None]:
     return {
         "indicators/werkzoekenden.yml": None,
         "indicators/themes.yml": THEMES,
-        "indicators/aandeel.yml": INDICATOR.format(minimum=spec["minimum"]),
+        "indicators/aandeel.yml": indicator.format(minimum=spec["minimum"]),
         "data/regions.csv": "\n".join(regions) + "\n",
         "data/werk.csv": "\n".join(rows) + "\n",
         "areas.yml": areas if spec["areas"] else "areas: []\n",
@@ -247,17 +251,26 @@ def _check_period(spec: dict, table: pd.DataFrame, period: int) -> None:
     assert not (recoverable_as_zero(flat, set(hidden), _counts(rows)) & set(secret))
 
 
-@settings(
+ATTACKS = settings(
     max_examples=120,
     deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+
+@ATTACKS
 @given(monitors())
 def test_no_suppressed_cell_can_be_recovered(spec):
+    _attack(spec, INDICATOR)
+
+
+def _attack(spec: dict, indicator: str) -> None:
+    """Build the monitor of ``spec`` with ``indicator``, publish it, and attack every
+    period of its results.csv and its changes.csv."""
     with tempfile.TemporaryDirectory() as tmp:
-        root = write_monitor(Path(tmp) / "m", **_files(spec))
+        root = write_monitor(Path(tmp) / "m", **_files(spec, indicator))
         results = compute_results(load_monitor(root))
         out = Path(tmp) / "out"
         write_results(results, out)
@@ -521,3 +534,115 @@ def test_a_zero_sum_of_hidden_cells_is_broken_up(tmp_path):
     # Without the third hidden cell the attack works: the test's attacker is sharp.
     counts = _counts(rows) | {"1002": {"numerator": 6.0, "denominator": 50.0, "rest": 44.0}}
     assert recoverable_as_zero(flat, {"1001", "1003"}, counts) == {"1001", "1003"}
+
+
+# --- a third-party formula kind: the guarantees follow declared capabilities, not names ----
+
+
+def _incidence(inputs: pd.DataFrame, options: object) -> pd.Series:
+    """100 x cases / population: a share by other names."""
+    population = inputs["population"]
+    return 100.0 * inputs["cases"] / population.where(population != 0)
+
+
+INCIDENCE = FormulaKind(
+    name="incidence",
+    inputs=("cases", "population"),
+    compute=_incidence,
+    denominator="population",
+    count_pairs=(("cases", "population"),),
+    describe=lambda f: f"100 × {f['cases']} / {f['population']}",
+)
+# The same kind without its pair: both inputs are counts, but the engine is not told
+# that the cases are counted among the population.
+INCIDENCE_UNPAIRED = FormulaKind(
+    name="incidence_unpaired",
+    inputs=("cases", "population"),
+    compute=_incidence,
+    denominator="population",
+    counts=("cases", "population"),
+    describe=lambda f: f"100 × {f['cases']} / {f['population']}",
+)
+
+
+@hookimpl
+def _register_incidence() -> list[FormulaKind]:
+    return [INCIDENCE, INCIDENCE_UNPAIRED]
+
+
+def _third_party(kind: str) -> str:
+    return INDICATOR.replace(
+        "kind: share, numerator: teller, denominator: noemer",
+        f"kind: {kind}, cases: teller, population: noemer",
+    )
+
+
+@pytest.fixture(scope="module")
+def incidence_plugin():
+    """A real plugin, registered with the process's plugin manager as an installed one
+    would be (an entry point only adds the import), and removed afterwards."""
+    plugin = types.ModuleType("wm_incidence")
+    plugin.register_formula_kinds = _register_incidence
+    pm = plugin_manager()
+    pm.register(plugin, name="incidence")
+    formula_kinds.cache_clear()
+    comparison_kinds.cache_clear()
+    try:
+        yield plugin
+    finally:
+        pm.unregister(name="incidence")
+        formula_kinds.cache_clear()
+        comparison_kinds.cache_clear()
+
+
+@ATTACKS
+@given(spec=monitors())
+def test_a_third_party_kind_with_other_input_names_is_protected_like_share(incidence_plugin, spec):
+    """The same random monitors and the same attacker as for ``share``, with a formula
+    kind of a plugin whose inputs are named ``cases`` and ``population``: no suppressed
+    cell is recovered, zero sums included."""
+    _attack(spec, _third_party("incidence"))
+
+
+# Everybody in 1001 and 1003 has the characteristic: GM0001 94 of 100, 1002 44 of 50.
+# 1003 (10 people) is below the minimum of 20, 1001 (40) is hidden to protect it, and
+# GM0001's population minus cases (6) minus 1002's (6) leaves 0 for 1001 and 1003.
+EVERYBODY = (
+    "region,period,variable,value\n"
+    "GM0001,2007,teller,94\nGM0001,2007,noemer,100\n"
+    "1001,2007,teller,40\n1001,2007,noemer,40\n"
+    "1002,2007,teller,44\n1002,2007,noemer,50\n"
+    "1003,2007,teller,10\n1003,2007,noemer,10\n"
+)
+
+
+def _everybody_hidden(tmp_path: Path, kind: str) -> tuple[set[str], dict]:
+    root = write_monitor(
+        tmp_path / kind,
+        **{
+            "indicators/werkzoekenden.yml": None,
+            "indicators/aandeel.yml": _third_party(kind).format(minimum=20),
+            "data/werk.csv": EVERYBODY,
+            "areas.yml": "areas: []\n",
+        },
+    )
+    out = tmp_path / f"{kind}-out"
+    write_results(compute_results(load_monitor(root)), out)
+    rows = _published(out / "results.csv").set_index("region")
+    return {r for r in rows.index if rows.at[r, "status"] != ""}, _counts(rows)
+
+
+def test_declared_count_pairs_are_what_protects_the_everybody_sum(incidence_plugin, tmp_path):
+    """The guarantee comes from the declaration: the kind without ``count_pairs`` leaks
+    1001 and 1003 ("all of them have it") to the attacker, the kind with it does not."""
+    flat = {"GM0001": {"1001", "1002", "1003"}, "1001": {"1001"}, "1002": {"1002"}}
+    flat["1003"] = {"1003"}
+
+    hidden, counts = _everybody_hidden(tmp_path, "incidence_unpaired")
+    assert hidden == {"1001", "1003"}
+    assert recoverable_as_zero(flat, hidden, counts) == {"1001", "1003"}
+
+    hidden, counts = _everybody_hidden(tmp_path, "incidence")
+    assert {"1001", "1003"} < hidden and len(hidden) == 3
+    assert recoverable_as_zero(flat, hidden, counts) == set()
+    assert recoverable_by_linear_algebra(flat, sorted(hidden)) == set()

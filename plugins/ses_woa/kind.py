@@ -73,4 +73,7 @@ SES_WOA_KIND = FormulaKind(
     choices={"dimension": DIMENSIONS, "statistic": STATISTICS},
     resolve_inputs=resolve_inputs,
     denominator="count",
+    # Capabilities: the household count is the only count (the denominator); the sums
+    # of scores are no counts, so no (part, whole) pairs and no proportion.
+    count_pairs=(),
 )

@@ -6,7 +6,6 @@ import json
 import math
 
 from wijkmonitor.core.model import Indicator
-from wijkmonitor.core.pluginmanager import comparison_kinds
 from wijkmonitor.website.markup import admonition, esc, link, rel
 from wijkmonitor.website.numbers import fmt_cell
 from wijkmonitor.website.sitedata import ChangeRow, SiteData
@@ -25,10 +24,9 @@ CHANGES_CSV = "downloads/changes.csv"
 INDICATORS_JSON = "downloads/indicators.json"
 
 
-# Comparison kinds whose p is a difference in the indicator's own unit, not a percentage.
-def _in_own_unit(indicator: Indicator) -> bool:
-    """Whether p is in the indicator's unit (a difference) rather than a percentage."""
-    return comparison_kinds()[indicator.comparison_kind].deviation_unit == "unit"
+def download(name: str) -> str:
+    """A file under /downloads/ (the build's own or a plugin's)."""
+    return f"downloads/{name}"
 
 
 def theme_page(theme_id: str) -> str:
@@ -51,16 +49,58 @@ def yaml_copy(ind_id: str) -> str:
     return f"definities/yaml/{ind_id}.yml"
 
 
-def p_unit(indicator: Indicator) -> str:
+def p_in_own_unit(site: SiteData, indicator: Indicator) -> bool:
+    """Whether p is in the indicator's unit (a difference) rather than a percentage: what
+    its resolved comparison kind declares (``deviation_unit``)."""
+    return site.kinds_of(indicator).p_in_own_unit
+
+
+def p_unit(site: SiteData, indicator: Indicator) -> str:
     """What p is measured in: percent for ratios, the indicator's unit for differences."""
-    return indicator.unit if _in_own_unit(indicator) else "%"
+    return indicator.unit if p_in_own_unit(site, indicator) else "%"
 
 
-def p_explained(indicator: Indicator, reference: str) -> str:
+def p_explained(site: SiteData, indicator: Indicator, reference: str) -> str:
     """Subtitle of a chart of p."""
-    if _in_own_unit(indicator):
+    if p_in_own_unit(site, indicator):
         return f"verschil met {reference} ({indicator.unit}); 0 = gelijk aan {reference}"
     return f"afwijking van {reference} in %; 0 = gelijk aan {reference}"
+
+
+def p_explained_all(site: SiteData, indicators: list[Indicator], reference: str) -> str:
+    """Subtitle of a chart of p for several indicators, whose p may differ in unit."""
+    if len({p_unit(site, i) for i in indicators}) == 1:
+        return p_explained(site, indicators[0], reference)
+    return (
+        f"afwijking van {reference} in %, of bij een verschil in de eenheid van de "
+        f"indicator; 0 = gelijk aan {reference}"
+    )
+
+
+def p_meaning(site: SiteData, indicators: list[Indicator], area: str, reference: str) -> str:
+    """What p says, for the introduction of a page about ``area`` (escaped names): a
+    percentage for relative comparisons, a difference in the indicator's unit for the
+    others (SES-WOA scores), worded after the indicators on the page."""
+    own = [i for i in indicators if p_in_own_unit(site, i)]
+    relative = f"hoeveel procent {area} boven (+) of onder (−) het gemiddelde van {reference} ligt"
+    difference = (
+        f"hoeveel {area} boven (+) of onder (−) het gemiddelde van {reference} ligt, in de "
+        "eenheid van de indicator"
+    )
+    end = "; 0 is gelijk aan dat gemiddelde."
+    if not own:
+        return f"De afwijking **p** zegt {relative}{end}"
+    if len(own) == len(indicators):
+        return f"De afwijking **p** zegt {difference}{end}"
+    titles = ", ".join(esc(i.title) for i in own)
+    return (
+        f"De afwijking **p** zegt {relative}; bij {titles} zegt p {difference} (een "
+        f"verschil, geen percentage){end}"
+    )
+
+
+# The footer of every page of a synthetic monitor (the banner is on pages of figures).
+SYNTHETIC_NOTICE = "Synthetische gegevens: de cijfers op deze site zijn geen echte cijfers."
 
 
 def synthetic_banner(site: SiteData) -> str:
@@ -122,10 +162,9 @@ def value_cell(value: float, status: str, decimals: int, signed: bool = False) -
     return fmt_cell(value, status, decimals, signed=signed)
 
 
-def p_cell(value: float, status: str, indicator: Indicator) -> str:
-    return fmt_cell(
-        value, status, 1 if p_unit(indicator) == "%" else indicator.decimals, signed=True
-    )
+def p_cell(site: SiteData, value: float, status: str, indicator: Indicator) -> str:
+    """p in a table or chart label, with its status symbol where there is no figure."""
+    return fmt_cell(value, status, p_decimals(site, indicator), signed=True)
 
 
 def gap_of(row: ChangeRow) -> GapChange:
@@ -139,8 +178,9 @@ def gap_of(row: ChangeRow) -> GapChange:
     )
 
 
-def p_decimals(indicator: Indicator) -> int:
-    return 1 if p_unit(indicator) == "%" else indicator.decimals
+def p_decimals(site: SiteData, indicator: Indicator) -> int:
+    """A percentage to one decimal; a difference with the indicator's own decimals."""
+    return indicator.decimals if p_in_own_unit(site, indicator) else 1
 
 
 def indicator_link(page: str, indicator: Indicator) -> str:

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+from wijkmonitor.core.changes import direction_sign
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import yearly_chart
 from wijkmonitor.website.markup import Page, esc, figure, link, table
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
-from wijkmonitor.website.texts import DIRECTION_SIGN, count_sentence, gap_sentence, position
+from wijkmonitor.website.texts import count_sentence, gap_sentence, position
 
 
-def yearly_rows(rows: list[YearRow], indicator: Indicator) -> list[dict]:
+def yearly_rows(site: SiteData, rows: list[YearRow], indicator: Indicator) -> list[dict]:
     """Chart data: p per year, skipping years without a figure."""
-    sign = DIRECTION_SIGN[indicator.direction]
+    sign = direction_sign(indicator.direction)
     return [
         {
             "label": str(r.period),
             "order": r.period,
             "p": round(float(r.deviation), 4),
             "positie": position(float(r.deviation), sign),
-            "tekst": c.p_cell(float(r.deviation), "", indicator),
+            "tekst": c.p_cell(site, float(r.deviation), "", indicator),
         }
         for r in rows
         if not c.is_missing(r.deviation)
@@ -30,12 +31,14 @@ def yearly_rows(rows: list[YearRow], indicator: Indicator) -> list[dict]:
 NO_REFERENCE = "geen vergelijkingsgebied"
 
 
-def _year_table(rows: list[YearRow], indicator: Indicator, name: str, reference: str) -> str:
+def _year_table(
+    site: SiteData, rows: list[YearRow], indicator: Indicator, name: str, reference: str
+) -> str:
     d = indicator.decimals
     body = [
         [
             str(int(r.period)),
-            c.p_cell(r.deviation, r.status or r.reference_status, indicator),
+            c.p_cell(site, r.deviation, r.deviation_status, indicator),
             c.value_cell(r.value, r.status, d),
             c.value_cell(r.reference_value, r.reference_status, d),
         ]
@@ -55,23 +58,23 @@ def _indicator_section(
     name = site.region_name(code)
     reference_code = site.reference_of(code)
     reference = site.region_name(reference_code) if reference_code else NO_REFERENCE
-    chart_data = yearly_rows(rows, indicator)
+    chart_data = yearly_rows(site, rows, indicator)
     figures = "; ".join(f"{r['label']} {r['tekst']}" for r in chart_data) or "geen cijfers"
     description = f"{indicator.title}, {name} tegenover {reference}, p per jaar: {figures}."
     parts = [f"### {esc(indicator.title)}\n"]
     if chart_data:
         spec = yearly_chart(
-            chart_data, indicator.title, c.p_explained(indicator, reference), description
+            chart_data, indicator.title, c.p_explained(site, indicator, reference), description
         )
         parts.append(figure(spec, description, size="narrow"))
-    parts.append(_year_table(rows, indicator, name, reference) + "\n")
+    parts.append(_year_table(site, rows, indicator, name, reference) + "\n")
     if change is not None:
         sentence = gap_sentence(
             c.gap_of(change),
-            DIRECTION_SIGN[indicator.direction],
+            direction_sign(indicator.direction),
             esc(name),
             esc(reference),
-            c.p_decimals(indicator),
+            c.p_decimals(site, indicator),
         )
         parts.append(
             f"Ontwikkeling sinds de nulmeting: {c.development_cell(change.development)}. "
@@ -96,8 +99,8 @@ def _overview(site: SiteData, page: str, changes: dict[str, ChangeRow]) -> str:
                 [
                     esc(theme.title),
                     c.indicator_link(page, ind),
-                    c.p_cell(ch.deviation_baseline, "", ind),
-                    c.p_cell(ch.deviation_latest, "", ind),
+                    c.p_cell(site, ch.deviation_baseline, "", ind),
+                    c.p_cell(site, ch.deviation_latest, "", ind),
                     c.development_cell(ch.development),
                 ]
             )
@@ -153,10 +156,11 @@ def area_page(site: SiteData, code: str) -> Page:
         intro.append(f"Het gebied bestaat uit: {', '.join(_member(site, m) for m in members)}.")
     if reference:
         ref = esc(site.region_name(reference))
+        shown = [i for i in site.indicators.values() if i.id in by_indicator]
         intro.append(
-            f"\n\nElke indicator wordt vergeleken met {ref}. De afwijking **p** zegt hoeveel "
-            f"procent de wijk boven (+) of onder (−) het gemiddelde van {ref} ligt; 0 is gelijk "
-            "aan dat gemiddelde. In de grafieken is een balk groen als de wijk daarmee "
+            f"\n\nElke indicator wordt vergeleken met {ref}. "
+            + c.p_meaning(site, shown, "de wijk", ref)
+            + " In de grafieken is een balk groen als de wijk daarmee "
             "gunstig afsteekt, oranje als de wijk ongunstig afsteekt en grijs bij een "
             "beschrijvend kenmerk."
         )
@@ -172,4 +176,5 @@ def area_page(site: SiteData, code: str) -> Page:
             _indicator_section(site, page, code, i, by_indicator[i.id], changes.get(i.id))
             for i in inds
         ]
-    return Page(page, name, c.page_markdown(site, page, name, "\n".join(sections)))
+    markdown = c.page_markdown(site, page, name, "\n".join(sections))
+    return Page(page, name, markdown, search="summary", in_nav=False)

@@ -19,10 +19,10 @@ def _latest_values(site: SiteData, code: str) -> dict[str, YearRow]:
     return latest
 
 
-def _position_cell(change: ChangeRow | None, indicator: Indicator) -> str:
+def _position_cell(site: SiteData, change: ChangeRow | None, indicator: Indicator) -> str:
     if change is None:
         return "."
-    p = c.p_cell(change.deviation_latest, "", indicator)
+    p = c.p_cell(site, change.deviation_latest, "", indicator)
     if indicator.direction == "neutral":
         return p
     return f"{p} {c.development_cell(change.development)}"
@@ -67,7 +67,7 @@ def gemeente_page(site: SiteData, code: str) -> Page:
             )
             rows.append(
                 [c.indicator_link(page, ind), cell]
-                + [_position_cell(changes[a].get(ind.id), ind) for a in columns]
+                + [_position_cell(site, changes[a].get(ind.id), ind) for a in columns]
             )
         headers = ["Indicator", esc(name)] + [esc(site.region_name(a)) for a in columns]
         pairs = change_rows(site, subject, inds) if subject else []
@@ -75,4 +75,5 @@ def gemeente_page(site: SiteData, code: str) -> Page:
         parts.append(
             f"## {esc(theme.title)}\n\n{chart}\n" + table(headers, rows, "lr" + "r" * len(columns))
         )
-    return Page(page, name, c.page_markdown(site, page, name, "\n\n".join(parts)))
+    markdown = c.page_markdown(site, page, name, "\n\n".join(parts))
+    return Page(page, name, markdown, search="summary", in_nav=False)

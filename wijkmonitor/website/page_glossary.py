@@ -3,7 +3,6 @@ measurement moment of every indicator — filled in from this monitor's settings
 
 from __future__ import annotations
 
-from wijkmonitor.core.pluginmanager import comparison_kinds
 from wijkmonitor.website import common as c
 from wijkmonitor.website.markup import Page, code, esc, strong, table
 from wijkmonitor.website.numbers import fmt_number
@@ -45,12 +44,13 @@ def glossary_page(site: SiteData) -> Page:
     threshold = fmt_number(site.monitor.settings.no_change_threshold, 1)
     terms = table(["Begrip", "Betekenis"], [[strong(esc(t)), esc(d)] for t, d in TERMS])
     used = sorted({i.comparison_kind for i in site.indicators.values()})
-    kinds = comparison_kinds()
     examples = []
     for kind in used:
         sample = next(i for i in site.indicators.values() if i.comparison_kind == kind)
-        formula, example = comparison_text(sample) if kind in kinds else (kind, "")
+        formula, example = comparison_text(site, sample)
         examples.append([code(kind), esc(formula), esc(example)])
+    # The statistical rule is explained only where some indicator of this monitor uses it.
+    statistical = [i for i in site.indicators.values() if site.monitor.no_change_z(i.id) > 0]
     classes = table(
         ["Ontwikkeling", "Betekenis"],
         [[c.development_cell(k), esc(v)] for k, v in DEVELOPMENT_EXPLAINED.items()],
@@ -80,8 +80,9 @@ def glossary_page(site: SiteData) -> Page:
             f" Bij aandelen en rates, waarvan de aantallen bekend zijn, telt een verandering "
             f"die kleiner is dan {fmt_number(site.monitor.settings.no_change_z, 2)} keer haar "
             "standaardfout ook als geen verandering: in kleine wijken kan p door toeval "
-            "flink bewegen (instelling <code>no_change_z</code>)."
-            if site.monitor.settings.no_change_z > 0
+            "flink bewegen (instelling <code>no_change_z</code>; op de indicatorpagina staat "
+            "of de regel geldt)."
+            if statistical
             else ""
         )
         + "\n\n"

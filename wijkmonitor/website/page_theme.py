@@ -3,6 +3,7 @@ and the development of every focus area."""
 
 from __future__ import annotations
 
+from wijkmonitor.core.changes import direction_sign, gap_unchanged
 from wijkmonitor.core.model import Indicator, Theme
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import theme_chart
@@ -12,7 +13,6 @@ from wijkmonitor.website.sitedata import ChangeRow, SiteData
 from wijkmonitor.website.texts import (
     DEVELOPMENT_LABELS,
     DEVELOPMENT_ORDER,
-    DIRECTION_SIGN,
     count_sentence,
     gap_sentence,
     position,
@@ -33,16 +33,16 @@ def _gap_text(row: ChangeRow) -> str:
     if row.gap_note == "baseline_zero" or c.is_missing(row.gap_change):
         return "."
     change = float(row.gap_change)
-    if round(abs(change)) == 0:
+    if gap_unchanged(change):
         return "gelijk"
     return ("−" if change < 0 else "+") + fmt_percent_change(change)
 
 
-def chart_rows(pairs: list[tuple]) -> list[dict]:
+def chart_rows(site: SiteData, pairs: list[tuple]) -> list[dict]:
     """Data of the theme diagram: two bars per indicator (baseline and latest p)."""
     rows = []
     for order, (ind, row) in enumerate(pairs):
-        sign = DIRECTION_SIGN[ind.direction]
+        sign = direction_sign(ind.direction)
         for meting, period, p in (
             ("nulmeting", row.baseline_period, row.deviation_baseline),
             ("laatste meting", row.latest_period, row.deviation_latest),
@@ -57,7 +57,7 @@ def chart_rows(pairs: list[tuple]) -> list[dict]:
                     "jaar": str(int(period)),
                     "p": round(float(p), 4),
                     "positie": position(float(p), sign),
-                    "tekst": c.p_cell(float(p), "", ind),
+                    "tekst": c.p_cell(site, float(p), "", ind),
                 }
             )
     return rows
@@ -71,14 +71,15 @@ def theme_diagram(
     name = site.region_name(subject)
     reference = site.region_name(site.reference_of(subject))
     description = f"Themadiagram {theme_title}, {name} tegenover {reference}: " + "; ".join(
-        f"{ind.title}: p {int(r.baseline_period)} {c.p_cell(r.deviation_baseline, '', ind)}, "
-        f"{int(r.latest_period)} {c.p_cell(r.deviation_latest, '', ind)}"
+        f"{ind.title}: p {int(r.baseline_period)} "
+        f"{c.p_cell(site, r.deviation_baseline, '', ind)}, "
+        f"{int(r.latest_period)} {c.p_cell(site, r.deviation_latest, '', ind)}"
         for ind, r in pairs
     )
     spec = theme_chart(
-        chart_rows(pairs),
+        chart_rows(site, pairs),
         title=f"{theme_title}: {name}",
-        subtitle=c.p_explained(pairs[0][0], reference)
+        subtitle=c.p_explained_all(site, [ind for ind, _ in pairs], reference)
         + "; lichte balk = nulmeting, donkere balk = laatste meting",
         description=description,
     )
@@ -95,8 +96,8 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     rows = [
         [
             c.indicator_link(page, ind),
-            f"{c.p_cell(r.deviation_baseline, '', ind)} ({int(r.baseline_period)})",
-            f"{c.p_cell(r.deviation_latest, '', ind)} ({int(r.latest_period)})",
+            f"{c.p_cell(site, r.deviation_baseline, '', ind)} ({int(r.baseline_period)})",
+            f"{c.p_cell(site, r.deviation_latest, '', ind)} ({int(r.latest_period)})",
             _gap_text(r),
             c.development_cell(r.development),
         ]
@@ -112,7 +113,11 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     sentences = "\n".join(
         f"- **{esc(ind.title)}**: "
         + gap_sentence(
-            c.gap_of(r), DIRECTION_SIGN[ind.direction], esc(name), esc(reference), c.p_decimals(ind)
+            c.gap_of(r),
+            direction_sign(ind.direction),
+            esc(name),
+            esc(reference),
+            c.p_decimals(site, ind),
         )
         for ind, r in pairs
     )
@@ -183,4 +188,5 @@ def theme_page(site: SiteData, theme: Theme) -> Page:
     if not sections:
         sections = ["Deze monitor heeft geen totaal van aandachtswijken.\n"]
     body = intro + "\n".join(sections) + "\n" + _areas_section(site, page, theme)
-    return Page(page, theme.title, c.page_markdown(site, page, theme.title, body))
+    markdown = c.page_markdown(site, page, theme.title, body)
+    return Page(page, theme.title, markdown, search="text", hide=("toc",))

@@ -12,11 +12,9 @@ from typing import NamedTuple
 import pandas as pd
 
 from wijkmonitor.core.compute import Results
+from wijkmonitor.core.kinds import IndicatorKinds
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.monitor import Monitor
-
-# Themes whose indicators must not be shown as a ranking (DOMAIN 1 and 6): their pages
-# sort areas by name and show every indicator of the theme side by side.
 
 
 class YearRow(NamedTuple):
@@ -28,6 +26,7 @@ class YearRow(NamedTuple):
     reference_value: float
     reference_status: str
     deviation: float
+    deviation_status: str
 
 
 class ChangeRow(NamedTuple):
@@ -51,7 +50,7 @@ Nested = dict[str, dict[str, list[YearRow]]]
 @dataclass
 class SiteData:
     monitor: Monitor
-    values: pd.DataFrame  # Results.values + reference_status
+    values: pd.DataFrame  # Results.values of the shown regions, codes as str
     changes: pd.DataFrame
     names: dict[str, str]
     focus_areas: list[str]  # codes, sorted by name
@@ -87,7 +86,13 @@ class SiteData:
         return self.reference.get(code, "")
 
     def ranking_allowed(self, indicator: Indicator) -> bool:
+        # Themes whose indicators must not be shown as a ranking (SES-WOA): their pages
+        # sort areas by name and show every indicator of the theme side by side.
         return self.monitor.themes[indicator.theme].ranking
+
+    def kinds_of(self, indicator: Indicator) -> IndicatorKinds:
+        """The indicator's formula and comparison kinds, as resolved on loading."""
+        return self.monitor.kinds[indicator.id]
 
 
 def _sorted_codes(regions: pd.DataFrame, mask: pd.Series) -> list[str]:
@@ -108,15 +113,10 @@ def _main_totals(monitor: Monitor, focus_areas: list[str], totals: list[str]) ->
     return totals
 
 
-def _with_reference_status(values: pd.DataFrame) -> pd.DataFrame:
-    ref = values[["indicator", "region", "period", "status"]].rename(
-        columns={"region": "reference_region", "status": "reference_status"}
-    )
-    ref = ref.astype({"reference_region": str, "indicator": str})
-    out = values.astype({"reference_region": str, "indicator": str, "region": str, "status": str})
-    out = out.merge(ref, on=["indicator", "reference_region", "period"], how="left")
-    out["reference_status"] = out["reference_status"].fillna(".").astype(str)
-    return out
+def _as_text(values: pd.DataFrame) -> pd.DataFrame:
+    """Codes and statuses as plain strings, for cheap lookups by the page functions."""
+    columns = ("indicator", "region", "reference_region", "status", "reference_status")
+    return values.astype({c: str for c in (*columns, "deviation_status")})
 
 
 def _series(values: pd.DataFrame) -> Nested:
@@ -152,7 +152,7 @@ def site_data(results: Results) -> SiteData:
         set(focus_areas) | set(gemeenten) | set(focus_totals) | set(regions.index[level == "group"])
     )
     values = results.values[results.values["region"].isin(shown)]
-    values = _with_reference_status(values)
+    values = _as_text(values)
     changes = results.changes.astype({"region": str, "indicator": str})
     changes = changes[changes["region"].isin(shown)]
     gemeente = regions["gemeente"]

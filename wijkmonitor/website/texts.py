@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wijkmonitor.core.changes import gap_unchanged
 from wijkmonitor.website.numbers import fmt_number, fmt_percent_change
 
 DEVELOPMENT_LABELS = {
@@ -56,7 +57,6 @@ DIRECTION_LABELS = {
     "lower_is_better": "lager is gunstiger",
     "neutral": "beschrijvend (geen voorkeursrichting)",
 }
-DIRECTION_SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "neutral": 0.0}
 
 MEASUREMENT_LABELS = {
     "peilmoment": "peilmoment (stand op een datum)",
@@ -124,7 +124,7 @@ def gap_sentence(gap: GapChange, sign: float, area: str, reference: str, decimal
     if gap.p_latest == 0:
         return f"{word} ten opzichte van {ref} is sinds de nulmeting ({b}) verdwenen" + trail
     change = gap.gap_change
-    if round(abs(change)) == 0:
+    if gap_unchanged(change):
         return f"{word} ten opzichte van {ref} is sinds de nulmeting ({b}) gelijk gebleven" + trail
     size = "kleiner" if change < 0 else "groter"
     return (
