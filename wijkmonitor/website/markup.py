@@ -36,13 +36,75 @@ _BLOCK_MARKER = re.compile(r"[-+](?:\s|$)|\d+[.)](?:\s|$)|!!!|\?\?\?|\s")
 _MARKER_START = frozenset("-+!?0123456789 ")
 
 
+# What the site's search index gets of a page: "full" the whole page; "text" its headings
+# and prose without charts and tables (pages of figures: the index would otherwise grow
+# with every area x indicator x year); "summary" only its introduction, what comes before
+# its first section heading, without charts and tables (pages that repeat the same
+# section headings as many others: a reader searches for their name, not the headings);
+# "exclude" nothing.
+SEARCH_MODES = ("full", "text", "summary", "exclude")
+# Parts of the layout a page can do without, so its tables get the width: the
+# navigation sidebar and the table of contents.
+LAYOUT_PARTS = ("navigation", "toc")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+
+
 @dataclass(frozen=True)
 class Page:
-    """One generated page: where it goes in the docs tree and its Markdown."""
+    """One generated page: where it goes in the docs tree, its Markdown, and its hints to
+    the site generator.
+
+    The hints go into the Markdown's front matter (``search: "summary"``, ``nav:
+    "hidden"``, ``hide: ["navigation"]``), which is all the site generator's adapter reads
+    of a page: it knows no page types and no sections of the site.
+
+    - ``search``: one of :data:`SEARCH_MODES`.
+    - ``in_nav``: False for a page reached through the links of a section index (an area,
+      a gemeente, an indicator): the navigation never lists it, so the navigation on
+      every page stays the same size however many such pages there are.
+    - ``hide``: parts of the layout (:data:`LAYOUT_PARTS`) the page does without.
+    """
 
     path: str
     title: str
     markdown: str
+    search: str = "full"
+    in_nav: bool = True
+    hide: tuple[str, ...] = ("navigation",)
+
+    def __post_init__(self) -> None:
+        if self.search not in SEARCH_MODES:
+            raise ValueError(f"{self.path}: search {self.search!r} is not one of {SEARCH_MODES}")
+        unknown = [part for part in self.hide if part not in LAYOUT_PARTS]
+        if isinstance(self.hide, str) or unknown:
+            raise ValueError(f"{self.path}: hide {self.hide!r}: parts are {LAYOUT_PARTS}")
+        # The Markdown as written to the docs tree carries the hints (a frozen dataclass:
+        # set once, here).
+        object.__setattr__(self, "markdown", with_front_matter(self.markdown, self.hints()))
+
+    def hints(self) -> dict[str, Any]:
+        """The page's hints as front-matter fields."""
+        fields: dict[str, Any] = {"search": self.search, "hide": list(self.hide)}
+        if not self.in_nav:
+            fields["nav"] = "hidden"
+        return fields
+
+
+def with_front_matter(markdown: str, fields: dict[str, Any]) -> str:
+    """``markdown`` with ``fields`` in its front matter (added when it has none). Values
+    are written as JSON, which is YAML; a field already there is replaced."""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+    found = _FRONT_MATTER.match(markdown)
+    if found is None:
+        kept, body = [], "\n" + markdown
+    else:
+        kept = [
+            line
+            for line in (found.group(1) or "").splitlines()
+            if line.split(":", 1)[0] not in fields  # a top-level key of ours
+        ]
+        body = markdown[found.end() :]
+    return "---\n" + "\n".join(kept + lines) + "\n---\n" + body
 
 
 def esc(text: object) -> str:

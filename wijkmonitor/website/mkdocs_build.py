@@ -2,7 +2,10 @@
 navigation and paths, and run a strict build.
 
 Moving the site to another static-site generator means replacing this module; the
-page generator produces plain Markdown, chart specs and a navigation list.
+page generator produces plain Markdown, chart specs and a navigation list. The adapter
+knows no page types and no sections of the site: every page says in its front matter
+what it needs (``search``, ``nav``, ``hide``: see ``markup.Page``), and the site layer
+hands over the rest (the site's title, the notice every page carries).
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.base import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import yaml_load
+
+from wijkmonitor.website.markup import SEARCH_MODES
 
 ASSET_DIR = "assets/wijkmonitor"
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "tables", "toc")
@@ -145,9 +151,13 @@ def merged_config(
     site_dir: Path,
     overrides_dir: Path,
     nav: list,
-    synthetic: bool,
+    notice: str = "",
 ) -> dict[str, Any]:
-    """The monitor's site config with what the build decides put in (pure)."""
+    """The monitor's site config with what the build decides put in (pure).
+
+    ``notice``: a line the footer of every page carries after the site's copyright (the
+    site layer's words, e.g. that the figures are synthetic); "" for none.
+    """
     theme = site.get("theme") or {"name": "material"}
     if isinstance(theme, str):
         theme = {"name": theme}
@@ -160,9 +170,8 @@ def merged_config(
         {"path": f"{ASSET_DIR}/charts.js", "type": "module"},
     ]
     copyright_ = site.get("copyright") or ""
-    if synthetic:
-        note = "Synthetische gegevens: de cijfers op deze site zijn geen echte cijfers."
-        copyright_ = f"{copyright_} · {note}" if copyright_ else note
+    if notice:
+        copyright_ = f"{copyright_} · {notice}" if copyright_ else notice
     return {
         **site,
         "site_name": as_html(site.get("site_name") or title),
@@ -181,10 +190,32 @@ def merged_config(
     }
 
 
-def hidden_parts(path: str) -> list[str]:
-    """Which sidebars a page hides: theme pages (in the navigation) drop the table of
-    contents, all others drop the navigation sidebar, so tables get the width."""
-    return ["toc"] if path.startswith("thema/") and path != "thema/index.md" else ["navigation"]
+# A page that says nothing about its layout (a hand-written one) does without the
+# navigation sidebar: the header's tabs carry the navigation and the text gets the width.
+DEFAULT_HIDE = ("navigation",)
+NAV_HIDDEN = "hidden"  # front matter ``nav: hidden``: the navigation never lists the page
+
+log = logging.getLogger("mkdocs.plugins.wijkmonitor")  # a warning fails the strict build
+
+
+def front_matter(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The front matter of a Markdown file, reading no further than its end ({} for none,
+    or one that is not YAML: mkdocs reports that when it reads the page)."""
+    import yaml
+
+    lines: list[str] = []
+    try:
+        with open(path, encoding="utf-8-sig") as fd:
+            if fd.readline().rstrip() != "---":
+                return {}
+            for line in fd:
+                if line.rstrip() in ("---", "..."):
+                    data = yaml.safe_load("".join(lines))
+                    return data if isinstance(data, dict) else {}
+                lines.append(line)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        pass
+    return {}
 
 
 # Generated pages are mostly finished HTML (charts, tables, paragraphs of escaped text
@@ -224,16 +255,26 @@ def unstash_html(html: str, blocks: list[str]) -> str:
 
 
 class _SitePlugin(BasePlugin):
-    """Lays out generated pages, passes their finished HTML blocks around Markdown, and
-    reports every rendered page (the CLI's progress bar)."""
+    """Follows the pages' hints (``nav``, ``hide``), passes their finished HTML blocks
+    around Markdown, and reports every rendered page (the CLI's progress bar)."""
 
     def __init__(self, on_page: Callable[[], None] | None):
         super().__init__()
         self._on_page = on_page
         self._blocks: dict[str, list[str]] = {}
 
+    def on_files(self, files: Any, **kwargs: Any) -> Any:
+        # Before the navigation is built, so a page that says ``nav: hidden`` is neither
+        # listed in an automatic navigation nor reported as missing from a given one. A
+        # navigation that names it (the publisher's mkdocs.yml) still lists it.
+        for file in files.documentation_pages():
+            if front_matter(file.abs_src_path).get("nav") == NAV_HIDDEN:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        return files
+
     def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
-        page.meta.setdefault("hide", hidden_parts(page.file.src_uri))
+        # Material's own key and terms (a hand-written page may name more of its parts).
+        page.meta.setdefault("hide", list(DEFAULT_HIDE))
         title = page.meta.get("title")
         if isinstance(title, str) and not isinstance(title, Markup):  # plain text
             page.meta["title"] = as_html(title)
@@ -250,28 +291,22 @@ class _SitePlugin(BasePlugin):
         return output
 
 
-# Pages of figures: the search index gets their headings and text, not every table
-# cell and chart spec (which would make the index grow with every area x indicator x year).
-FIGURE_SECTIONS = ("thema/", "wijk/", "gemeente/", "indicator/")
 _FIGURES_AND_TABLES = re.compile(r"<figure\b.*?</figure>|<table\b.*?</table>", re.DOTALL)
 
 
-# Area pages repeat the same indicator headings on every page: the index keeps their
-# title and introduction (name, gemeente, members), which is what a reader searches for.
-AREA_SECTIONS = ("wijk/", "gemeente/")
-
-
-def search_text(path: str, content: str) -> str:
-    """What the search index sees of a page's HTML."""
-    if path.startswith(AREA_SECTIONS) and path.count("/") > 1:  # not the section index
+def search_text(mode: str, content: str) -> str:
+    """What the search index sees of a page's HTML, by the page's ``search`` hint (one of
+    ``markup.SEARCH_MODES``; "exclude" is the search plugin's to follow)."""
+    if mode == "summary":  # the introduction: what comes before the first section
         content = content.split("<h2", 1)[0]
-    if path.startswith(FIGURE_SECTIONS):
+    if mode in ("text", "summary"):
         content = _FIGURES_AND_TABLES.sub("", content)
     return content
 
 
 class _SearchBefore(BasePlugin):
-    """Runs before the search plugin: hands it the page without tables and charts."""
+    """Runs before the search plugin: hands it what the page's ``search`` hint says (in
+    the search plugin's own terms where it has them: ``search: {exclude: true}``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -280,7 +315,18 @@ class _SearchBefore(BasePlugin):
     @event_priority(100)
     def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
         self.full[page.file.src_uri] = page.content
-        page.content = search_text(page.file.src_uri, page.content)
+        mode = page.meta.get("search")
+        if not isinstance(mode, str):  # none, or the search plugin's own settings
+            return context
+        if mode not in SEARCH_MODES:
+            log.warning(
+                "%s: search: %r is not one of %s",
+                page.file.src_uri,
+                mode,
+                ", ".join(SEARCH_MODES),
+            )
+        page.meta["search"] = {"exclude": True} if mode == "exclude" else {}
+        page.content = search_text(mode, page.content)
         return context
 
 
