@@ -104,6 +104,17 @@ class Settings(Strict):
     no_change_z: float = Field(default=1.96, ge=0)
 
 
+class BoundaryFile(Strict):
+    """One boundary file in monitor.yml's ``boundaries:`` (read by core/boundaries.py)."""
+
+    # GeoJSON, TopoJSON, GeoPackage or Shapefile, relative to the monitor directory.
+    file: str = Field(min_length=1)
+    # The property (attribute column) that holds the region code, e.g. WK_CODE.
+    code: str = Field(min_length=1)
+    # The object (TopoJSON) or layer (GeoPackage) in a file that holds several.
+    layer: str | None = None
+
+
 class MonitorConfig(Strict):
     title: str
     description: str = ""
@@ -112,4 +123,19 @@ class MonitorConfig(Strict):
     # definitions page links each indicator to its YAML there.
     repo_url: str = ""
     settings: Settings = Settings()
-    plugins: dict[str, dict[str, Any]] = {}
+    # Plugin name -> its section of monitor.yml. After loading (core/monitor.py) the
+    # section is validated: the plugin's own model instance where it declares one
+    # (hook register_config_model), else the mapping, and None for a plugin the section
+    # switches off (``enabled: false``).
+    plugins: dict[str, Any] = {}
+    boundaries: list[BoundaryFile] = []
+
+    @property
+    def disabled_plugins(self) -> frozenset[str]:
+        """The plugins this monitor switches off (``plugins: {<name>: {enabled: false}}``)."""
+        return frozenset(name for name, section in self.plugins.items() if section is None)
+
+    def plugin_config(self, name: str) -> Any:
+        """A plugin's validated section of monitor.yml; ``{}`` when it has none."""
+        section = self.plugins.get(name)
+        return {} if section is None else section

@@ -13,11 +13,13 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 from pydantic import ValidationError
 
-from wijkmonitor.core.formulas import check_comparison, check_formula
+from wijkmonitor.core.formulas import check_comparison, check_formula, resolved_options
 from wijkmonitor.core.inputfiles import check_input, input_files, misnamed_hint
+from wijkmonitor.core.kinds import DEVIATION_UNITS, IndicatorKinds
 from wijkmonitor.core.model import ID_PATTERN, Indicator, MonitorConfig, Settings, Theme
 from wijkmonitor.core.pluginmanager import (
     comparison_kinds,
+    config_models,
     formula_kinds,
     plugin_manager,
     plugin_names,
@@ -30,10 +32,10 @@ from wijkmonitor.core.regions import (
     read_base_regions,
     reference_warnings,
 )
+from wijkmonitor.core.tidy import COLUMNS as DATA_COLUMNS
 from wijkmonitor.core.tidy import duplicated_keys, locate_rows
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
 
-DATA_COLUMNS = ["region", "period", "variable", "value", "status"]
 # indicators/themes.yml, and spellings of it that are not indicators either.
 THEMES_NAMES = ("themes.yml", "themes.yaml")
 
@@ -56,6 +58,9 @@ class Monitor:
     # Things the publisher should know that publish no wrong figure (Problem.warning):
     # ``check`` and ``build`` print them and still succeed.
     warnings: list[Problem] = field(default_factory=list)
+    # indicator id -> its formula and comparison kind, resolved once on loading: the
+    # computation and the site read these, never the plugin registry.
+    kinds: dict[str, IndicatorKinds] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -68,6 +73,17 @@ class Monitor:
     @property
     def settings(self) -> Settings:
         return self.config.settings
+
+    def no_change_threshold(self, indicator_id: str) -> float:
+        """The indicator's own "no change" threshold in points of p, else the monitor's."""
+        own = self.indicators[indicator_id].no_change_threshold
+        return self.settings.no_change_threshold if own is None else own
+
+    def no_change_z(self, indicator_id: str) -> float:
+        """How many standard errors a move of p must exceed to be a change; 0 where the
+        statistical rule does not apply (the counts behind p are not known, or
+        ``settings.no_change_z`` is 0). Methods §5."""
+        return self.settings.no_change_z if self.kinds[indicator_id].binomial_change else 0.0
 
 
 def _collect(problems: list[Problem], fn, *args) -> Any:
@@ -119,7 +135,42 @@ def _read_config(root: Path) -> MonitorConfig:
                 for name in unknown
             ]
         )
-    return config
+    return config.model_copy(update={"plugins": _plugin_sections(doc, config.plugins)})
+
+
+def _plugin_sections(doc: LocatedYaml, sections: dict[str, Any]) -> dict[str, Any]:
+    """Each plugin's section of monitor.yml validated by the plugin's own model (hook
+    register_config_model), so its errors name file, line and field like all others;
+    None for a plugin the monitor switches off with ``enabled: false``."""
+    models = config_models()
+    validated: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, section in sections.items():
+        if not isinstance(section, dict):
+            message = (
+                f"{section!r} is not a mapping; write the plugin's settings as "
+                "key: value lines under it (or enabled: false)"
+            )
+            problems.append(doc.problem(("plugins", name), message))
+            continue
+        enabled = section.get("enabled", True)
+        if not isinstance(enabled, bool):
+            message = f"{enabled!r} is not true or false (false switches the plugin off)"
+            problems.append(doc.problem(("plugins", name, "enabled"), message))
+            continue
+        own = {key: value for key, value in section.items() if key != "enabled"}
+        if not enabled:
+            validated[name] = None
+        elif name in models:
+            try:
+                validated[name] = models[name].model_validate(own)
+            except ValidationError as exc:
+                problems += pydantic_problems(doc, exc, ("plugins", name))
+        else:
+            validated[name] = own
+    if problems:
+        raise ProblemsError(problems)
+    return validated
 
 
 def _what(data: object) -> str:
@@ -261,9 +312,11 @@ def _load_data(root: Path, config: MonitorConfig, base: pd.DataFrame) -> pd.Data
     pm = plugin_manager()
     frames, sources, problems = [], [], []
     for impl in pm.hook.load_data.get_hookimpls():
-        # Each data source sees only its own section of monitor.yml, and only the
-        # arguments its implementation names.
-        config_section = config.plugins.get(impl.plugin_name, {})
+        if impl.plugin_name in config.disabled_plugins:
+            continue  # switched off by this monitor (enabled: false)
+        # Each data source sees only its own (validated) section of monitor.yml, and
+        # only the arguments its implementation names.
+        config_section = config.plugin_config(impl.plugin_name)
         kwargs = {"monitor_dir": root, "config": config_section, "regions": base}
         frame = _collect(problems, _call_load_data, impl, kwargs)
         if frame is not None:
@@ -278,25 +331,28 @@ def _load_data(root: Path, config: MonitorConfig, base: pd.DataFrame) -> pd.Data
     try:
         data = _concat_data(frames)
     except (TypeError, ValueError) as exc:
-        names = ", ".join(repr(s) for s in sources if s != "csv_data")
-        message = f"the data of plugin(s) {names} cannot be combined: {exc}"
+        names = ", ".join(repr(s) for s in sources)
+        message = f"the data of the data sources {names} cannot be combined: {exc}"
         raise ProblemsError([Problem("data/", None, "load_data", message)]) from None
     dupes = duplicated_keys(data)
     if dupes.any():
         # Within one CSV file duplicates are reported by row; these come from two sources.
-        raise ProblemsError(_duplicates_across_sources(root, data, dupes, sources))
+        owner = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
+        raise ProblemsError(_duplicates_across_sources(root, data, dupes, sources, owner))
     return data
 
 
 def _duplicates_across_sources(
-    root: Path, data: pd.DataFrame, dupes: np.ndarray, sources: list[str]
+    root: Path, data: pd.DataFrame, dupes: np.ndarray, sources: list[str], owner: np.ndarray
 ) -> list[Problem]:
-    """Figures given by two files (or a file and a plugin): name both places."""
+    """Figures given by two files (or a file and a plugin): name both places, or the
+    data sources that give them (``owner``: per row of ``data`` its index in ``sources``)."""
     rows = data.loc[dupes, ["region", "period", "variable"]].astype(
         {"region": str, "variable": str}
     )
     shown = rows.head(MAX_REPORTED)
     located = locate_rows(root, shown)
+    givers = _sources_of(data, shown, sources, owner)
     problems = []
     for row in shown.itertuples(index=False):  # at most MAX_REPORTED rows
         key = (row.region, row.period, row.variable)
@@ -307,10 +363,30 @@ def _duplicates_across_sources(
             message = f"{what} is also given in {first}:{first_line}; give each figure once"
         else:
             file, line = places[0] if places else ("data/", None)
-            plugins = ", ".join(repr(s) for s in sources if s != "csv_data")
-            message = f"{what} is also given by a data plugin ({plugins}); give each figure once"
+            names = ", ".join(repr(s) for s in givers.get(key, sources))
+            message = (
+                f"{what} is given by more than one data source ({names}); give each figure once"
+            )
         problems.append(Problem(file, line, "region", message))
     return problems + and_more(len(rows), "data/", "region", "more given twice")
+
+
+def _sources_of(
+    data: pd.DataFrame, keys: pd.DataFrame, sources: list[str], owner: np.ndarray
+) -> dict[tuple, list[str]]:
+    """(region, period, variable) -> the data sources that give it, for a few keys."""
+    candidate = (
+        data["region"].isin(set(keys["region"])).to_numpy()
+        & data["variable"].isin(set(keys["variable"])).to_numpy()
+        & np.isin(data["period"].to_numpy(), keys["period"].to_numpy())
+    )
+    found: dict[tuple, set[str]] = {}
+    rows = data.loc[candidate, ["region", "period", "variable"]].astype(
+        {"region": str, "period": "int64", "variable": str}
+    )
+    for key, source in zip(rows.itertuples(index=False, name=None), owner[candidate], strict=True):
+        found.setdefault(key, set()).add(sources[source])
+    return {key: sorted(names) for key, names in found.items()}
 
 
 def _concat_data(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -336,14 +412,17 @@ def _concat_data(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _negative_counts(
-    root: Path, data: pd.DataFrame, indicators: dict[str, Indicator], inputs: dict
+    root: Path,
+    data: pd.DataFrame,
+    indicators: dict[str, Indicator],
+    inputs: dict,
+    kinds: dict[str, IndicatorKinds],
 ) -> list[Problem]:
     """Rows with a negative value for a variable some formula uses as a count."""
-    kinds = formula_kinds()
     used_as: dict[str, str] = {}
     for ind_id, fields in inputs.items():
         indicator = indicators[ind_id]
-        counts = kinds[indicator.formula_kind].count_inputs()
+        counts = kinds[ind_id].formula.count_inputs()
         for name, variable in fields.items():
             if name in counts:
                 used_as.setdefault(variable, f"formula.{name} in {indicator.source_file}")
@@ -428,7 +507,10 @@ def load_monitor(root: Path | str) -> Monitor:
             inputs[ind_id] = resolved
     if problems:
         raise ProblemsError(problems)
-    problems += _negative_counts(root, data, indicators, inputs)
+    resolved_kinds = _collect(problems, _resolve_kinds, indicators, *kinds)
+    if problems:
+        raise ProblemsError(problems)
+    problems += _negative_counts(root, data, indicators, inputs, resolved_kinds)
     problems += _periods_without_data(data, indicators, docs, inputs)
     if problems:
         raise ProblemsError(problems)
@@ -442,8 +524,48 @@ def load_monitor(root: Path | str) -> Monitor:
         )
         warnings.insert(0, Problem("indicators/", None, "directory", message, warning=True))
     return Monitor(
-        root, config, themes, indicators, regions, membership, data, inputs, members, warnings
+        root,
+        config,
+        themes,
+        indicators,
+        regions,
+        membership,
+        data,
+        inputs,
+        members,
+        warnings,
+        kinds=resolved_kinds,
     )
+
+
+def _resolve_kinds(
+    indicators: dict[str, Indicator], formulas: dict, comparisons: dict
+) -> dict[str, IndicatorKinds]:
+    """Each (validated) indicator's kinds and options, looked up once in the registry.
+
+    A kind that declares a ``deviation_unit`` the site cannot word is the plugin's
+    error: p would be called a percentage, or not, by accident."""
+    resolved, problems = {}, []
+    for ind_id, indicator in indicators.items():
+        formula = formulas[indicator.formula_kind]
+        comparison = comparisons[indicator.comparison_kind]
+        if comparison.deviation_unit not in DEVIATION_UNITS:
+            message = (
+                f"the comparison kind {comparison.name!r} declares deviation_unit "
+                f"{comparison.deviation_unit!r}; must be one of {', '.join(DEVIATION_UNITS)} "
+                "(an error in the plugin, not in this file: report it to the plugin's authors)"
+            )
+            problems.append(Problem(indicator.source_file, None, "comparison.kind", message))
+            continue
+        resolved[ind_id] = IndicatorKinds(
+            formula=formula,
+            comparison=comparison,
+            formula_options=resolved_options(indicator.formula, formula.options),
+            comparison_options=resolved_options(indicator.comparison, comparison.options),
+        )
+    if problems:
+        raise ProblemsError(problems)
+    return resolved
 
 
 def _periods_with_data(data: pd.DataFrame, inputs: dict[str, dict[str, str]]) -> dict:

@@ -12,7 +12,6 @@ import pytest
 
 from wijkmonitor.cli import main
 from wijkmonitor.core.problems import ProblemsError
-from wijkmonitor.demo.households import generate, write_gzip_csv
 from wijkmonitor.plugins import ses_woa
 from wijkmonitor.plugins.ses_woa.households import read_households
 from wijkmonitor.plugins.ses_woa.kind import SES_WOA_KIND
@@ -23,6 +22,7 @@ from wijkmonitor.plugins.ses_woa.scoring import (
     save_coefficients,
 )
 from wijkmonitor.plugins.ses_woa.statistics import ancestors, region_statistics
+from wijkmonitor.plugins.ses_woa.synthetic_households import generate, write_gzip_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 # A gemeente with two PC4s, and one with a wijk and two buurten.
@@ -218,13 +218,33 @@ def test_kind_mean_and_spread_equal_pandas_on_a_small_case() -> None:
 
 def test_load_data_without_config_gives_nothing(tmp_path: Path) -> None:
     assert ses_woa.load_data(tmp_path, {}, REGIONS.set_index("code")) is None
-    with pytest.raises(ProblemsError) as info:
-        ses_woa.load_data(
-            tmp_path, {"households": "h.csv", "coefs": "x"}, REGIONS.set_index("code")
-        )
-    assert [str(p) for p in info.value.problems] == [
-        "monitor.yml: plugins.ses_woa.coefficients: required: a path in the monitor",
-        "monitor.yml: plugins.ses_woa.coefs: unknown key; allowed: households, coefficients",
+
+
+def test_config_section_is_validated_by_the_plugins_model(tmp_path: Path, capsys) -> None:
+    """plugins.ses_woa is checked by the plugin's pydantic model (register_config_model),
+    so its mistakes name monitor.yml, the line and the field like every other error."""
+    from tests.conftest import write_monitor
+
+    root = write_monitor(
+        tmp_path / "m",
+        **{
+            "monitor.yml": """\
+                title: Test
+                plugins:
+                  ses_woa:
+                    households: data/h.csv
+                    coefs: data/c.json
+                  csv_data: {enabled: 3}
+                """
+        },
+    )
+    assert main(["check", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "monitor.yml:3: plugins.ses_woa.coefficients: required field is missing",
+        "monitor.yml:5: plugins.ses_woa.coefs: unknown key (a typo?)",
+        "monitor.yml:6: plugins.csv_data.enabled: 3 is not true or false (false switches "
+        "the plugin off)",
+        "3 problems found",
     ]
 
 
@@ -387,7 +407,7 @@ def test_committed_demo_files_fit_the_default_monitor() -> None:
         "households": "data/synthetic_households.csv.gz",
         "coefficients": "data/ses_woa_coefficients.json",
     }
-    tidy = ses_woa.load_data(ROOT, config, regions.set_index("code"))
+    tidy = ses_woa.load_data(ROOT, ses_woa.SesWoaConfig(**config), regions.set_index("code"))
     coefficients = load_coefficients(ROOT / config["coefficients"])
     assert coefficients.reference_year == 2019
     assert any("SYNTHETIC" in note for note in coefficients.notes)

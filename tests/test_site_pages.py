@@ -143,7 +143,8 @@ def test_every_theme_area_gemeente_and_indicator_has_a_page(demo):
         + [f"indicator/{i}" for i in monitor.indicators]
         + [f"wijk/{a}" for a in monitor.regions.index[level == "focus_area"]]
         + [f"gemeente/{g}" for g in monitor.regions.index[level == "gemeente"]]
-        + ["", "thema", "wijk", "gemeente", "indicator", "definities", "downloads", "begrippen"]
+        + ["", "thema", "wijk", "gemeente", "indicator", "definities", "downloads"]
+        + ["begrippen", "verantwoording"]
     )
     missing = [p for p in expected if not (site / p / "index.html").is_file()]
     assert missing == []

@@ -7,11 +7,15 @@ exits 1, never with a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from wijkmonitor.core.hookspecs import Command
+from wijkmonitor.core.pluginmanager import plugin_commands
 from wijkmonitor.core.problems import ProblemsError
 from wijkmonitor.entry import broken_pipe, stopped
 from wijkmonitor.environment import debug, environment_problems
@@ -76,18 +80,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _ses_woa_arguments(p: argparse.ArgumentParser) -> None:
-    from wijkmonitor.plugins.ses_woa.commands import add_arguments
-
-    add_arguments(p)
-
-
-def cmd_ses_woa(args: argparse.Namespace) -> int:
-    from wijkmonitor.plugins.ses_woa.commands import run
-
-    return run(args)
-
-
 def _demo_data_arguments(p: argparse.ArgumentParser) -> None:
     _monitor_dir(p)
     p.add_argument("--seed", type=int, default=2012, help="random seed (default: 2012)")
@@ -100,7 +92,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-# name -> (help, add arguments, handler). Later layers add their commands here.
+# The built-in commands: name -> (help, add arguments, handler). Plugins add theirs
+# through the hook register_commands (the CLI knows no plugin by name).
 COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.Namespace], int]]] = {
     "check": ("validate a monitor and report every problem", _monitor_dir, cmd_check),
     "compute": (
@@ -112,7 +105,11 @@ COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.Namespace], int]]] =
         cmd_compute,
     ),
     "indicators": ("list the indicator catalogue", _monitor_dir, cmd_indicators),
-    "plugins": ("list loaded plugins and their kinds", lambda p: None, cmd_plugins),
+    "plugins": (
+        "list loaded plugins, the hooks each implements and their kinds",
+        lambda p: None,
+        cmd_plugins,
+    ),
     "demo-data": (
         "write the synthetic demo data (data/synthetic_outcomemonitor.csv)",
         _demo_data_arguments,
@@ -122,11 +119,6 @@ COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.Namespace], int]]] =
         "import CBS StatLine data (CSV export or OData table) as tidy CSV",
         _import_arguments,
         cmd_import,
-    ),
-    "ses-woa": (
-        "SES-WOA: fit MCA coefficients, write synthetic households",
-        _ses_woa_arguments,
-        cmd_ses_woa,
     ),
     "build": ("build the monitor's website", site.add_build_arguments, site.cmd_build),
     "serve": (
@@ -148,7 +140,25 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         add_arguments(p)
         p.set_defaults(handler=handler)
+    for plugin, command in plugin_commands(taken=COMMANDS):
+        p = sub.add_parser(command.name, help=command.help)
+        _plugin_call(plugin, command, "add_arguments", p)
+        p.set_defaults(handler=functools.partial(_plugin_call, plugin, command, "run"))
     return parser
+
+
+def _plugin_call(plugin: str, command: Command, what: str, arg: object) -> Any:
+    """Run a plugin command's function; its bad-input problems pass as they are, any
+    other exception is the plugin's bug and named as such (not ours: no exit 2)."""
+    try:
+        return getattr(command, what)(arg)
+    except (ProblemsError, KeyboardInterrupt, OSError, SystemExit):
+        raise
+    except Exception as exc:
+        from wijkmonitor.core.pluginmanager import plugin_problem
+
+        hook = f"register_commands: {command.name}: {what}"
+        raise ProblemsError([plugin_problem(plugin, hook, exc)]) from None
 
 
 def _machine_says_no(exc: OSError) -> str:

@@ -9,6 +9,13 @@ What it does
     The formula kind ``ses_woa`` (:mod:`.kind`) turns these into the mean or the spread
     (standard deviation) of a score in any area, also in composite areas.
 
+    It reaches the rest of wijkmonitor only through hooks: its section of ``monitor.yml``
+    (``register_config_model``: :class:`SesWoaConfig`), its command ``wijkmonitor ses-woa
+    fit|synthetic`` (``register_commands``: :mod:`.commands`, with the synthetic data
+    generator :mod:`.synthetic_households`), its prose on the SES-WOA indicator and theme
+    pages and the coefficients as a download (``register_pages``,
+    ``register_downloads``: :mod:`.pages`).
+
 Configuration in ``monitor.yml``::
 
     plugins:
@@ -16,7 +23,8 @@ Configuration in ``monitor.yml``::
         households: data/synthetic_households.csv.gz
         coefficients: data/ses_woa_coefficients.json
 
-    No ``ses_woa`` section: the plugin provides no data.
+    No ``ses_woa`` section: the plugin provides no data. ``enabled: false`` switches it
+    off for the monitor.
 
 Where it follows CBS (DOMAIN 6; CBS's announcement of the SES-WOA score)
     - a Multiple Correspondence Analysis on three categorical variables per private
@@ -45,17 +53,31 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from pydantic import Field
 
-from wijkmonitor.core.hookspecs import hookimpl
+from wijkmonitor.core.hookspecs import Command, Download, PageSection, hookimpl
 from wijkmonitor.core.inputfiles import input_problem
 from wijkmonitor.core.kinds import FormulaKind
-from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.model import Strict
+from wijkmonitor.core.problems import ProblemsError
 from wijkmonitor.plugins.ses_woa.households import read_households
 from wijkmonitor.plugins.ses_woa.kind import SES_WOA_KIND
 from wijkmonitor.plugins.ses_woa.scoring import apply, load_coefficients
 from wijkmonitor.plugins.ses_woa.statistics import region_statistics
 
-CONFIG_KEYS = ("households", "coefficients")
+
+class SesWoaConfig(Strict):
+    """``plugins: {ses_woa: ...}`` in monitor.yml; paths relative to the monitor."""
+
+    # One row per private household and year (.csv or .csv.gz; see .households).
+    households: str = Field(min_length=1)
+    # Made by `wijkmonitor ses-woa fit` (see .scoring).
+    coefficients: str = Field(min_length=1)
+
+
+@hookimpl
+def register_config_model() -> type[SesWoaConfig]:
+    return SesWoaConfig
 
 
 @hookimpl
@@ -64,30 +86,39 @@ def register_formula_kinds() -> list[FormulaKind]:
 
 
 @hookimpl
-def load_data(monitor_dir: Path, config: dict, regions: pd.DataFrame) -> pd.DataFrame | None:
-    if not config:
-        return None
-    where = "monitor.yml"
-    problems = [
-        Problem(where, None, f"plugins.ses_woa.{key}", "required: a path in the monitor")
-        for key in CONFIG_KEYS
-        if not isinstance(config.get(key), str)
-    ]
-    problems += [
-        Problem(
-            where, None, f"plugins.ses_woa.{key}", f"unknown key; allowed: {', '.join(CONFIG_KEYS)}"
-        )
-        for key in config
-        if key not in CONFIG_KEYS
-    ]
-    if problems:
-        raise ProblemsError(problems)
+def register_commands() -> list[Command]:
+    from wijkmonitor.plugins.ses_woa.commands import COMMAND
+
+    return [COMMAND]
+
+
+@hookimpl
+def register_pages(site) -> list[PageSection]:
+    from wijkmonitor.plugins.ses_woa.pages import sections
+
+    return sections(site)
+
+
+@hookimpl
+def register_downloads(site) -> list[Download]:
+    from wijkmonitor.plugins.ses_woa.pages import downloads
+
+    return downloads(site)
+
+
+@hookimpl
+def load_data(
+    monitor_dir: Path, config: SesWoaConfig | dict, regions: pd.DataFrame
+) -> pd.DataFrame | None:
+    if not isinstance(config, SesWoaConfig):
+        return None  # no ses_woa section in monitor.yml: nothing to provide
+    paths = {"coefficients": config.coefficients, "households": config.households}
     # A pipe or device named in monitor.yml would hang or exhaust the readers below.
-    problems = [input_problem(monitor_dir / config[key], config[key]) for key in CONFIG_KEYS]
+    problems = [input_problem(monitor_dir / display, display) for display in paths.values()]
     if any(problems):
         raise ProblemsError([p for p in problems if p is not None])
-    coefficients = load_coefficients(monitor_dir / config["coefficients"], config["coefficients"])
+    coefficients = load_coefficients(monitor_dir / config.coefficients, config.coefficients)
     households = read_households(
-        monitor_dir / config["households"], config["households"], known_regions=regions.index
+        monitor_dir / config.households, config.households, known_regions=regions.index
     )
     return region_statistics(households, apply(households, coefficients), regions)

@@ -1,10 +1,15 @@
-"""``wijkmonitor ses-woa fit|synthetic``: fit coefficients; write the synthetic demo file."""
+"""``wijkmonitor ses-woa fit|synthetic``: fit coefficients; write the synthetic demo file.
+
+Registered through the hook ``register_commands`` (see :data:`COMMAND`), like a
+third-party plugin's command: the CLI does not know this plugin.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from wijkmonitor.core.hookspecs import Command
 from wijkmonitor.core.problems import Problem, ProblemsError
 
 
@@ -67,11 +72,10 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _synthetic(args: argparse.Namespace) -> int:
-    import pandas as pd
+    from wijkmonitor.core.regions import read_regions_csv
+    from wijkmonitor.plugins.ses_woa.synthetic_households import generate, write_gzip_csv
 
-    from wijkmonitor.demo.households import generate, write_gzip_csv
-
-    regions = pd.read_csv(args.regions, dtype=str, keep_default_na=False)
+    regions = read_regions_csv(args.regions, str(args.regions))
     households = generate(regions, seed=args.seed)
     write_gzip_csv(households, args.out)
     print(
@@ -84,3 +88,11 @@ def _synthetic(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     return _fit(args) if args.action == "fit" else _synthetic(args)
+
+
+COMMAND = Command(
+    name="ses-woa",
+    help="SES-WOA: fit MCA coefficients, write synthetic households",
+    add_arguments=add_arguments,
+    run=run,
+)

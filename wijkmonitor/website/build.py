@@ -34,6 +34,7 @@ from wijkmonitor.core.output import write_results
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.environment import source_date_epoch
 from wijkmonitor.website.assets import site_assets, theme_overrides
+from wijkmonitor.website.common import SYNTHETIC_NOTICE
 from wijkmonitor.website.generate import SitePlan, plan
 from wijkmonitor.website.mkdocs_build import (
     ASSET_DIR,
@@ -358,7 +359,7 @@ def build_site(
             site_dir=out,
             overrides_dir=overrides,
             nav=site_plan.nav,
-            synthetic=monitor.synthetic,
+            notice=SYNTHETIC_NOTICE if monitor.synthetic else "",
         )
         if epoch is not None:  # the sitemap's <lastmod>; without it the site has no dates
             day = datetime.fromtimestamp(epoch, UTC).date().isoformat()

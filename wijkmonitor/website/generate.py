@@ -9,17 +9,22 @@ that renders the navigation on every page stays linear in the number of pages.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from wijkmonitor.core.compute import Results
+from wijkmonitor.core.hookspecs import PAGE_SUBJECTS, Download, PageSection, SitePage
+from wijkmonitor.core.pluginmanager import call_each, check_items
+from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.website import common as c
-from wijkmonitor.website.markup import Page
+from wijkmonitor.website.markup import Page, esc
 from wijkmonitor.website.page_area import area_page
 from wijkmonitor.website.page_gemeente import gemeente_page
 from wijkmonitor.website.page_glossary import glossary_page
 from wijkmonitor.website.page_indicator import indicator_page
+from wijkmonitor.website.page_methods import METHODS, methods_page
 from wijkmonitor.website.page_overview import (
     areas_index,
     definitions_page,
@@ -44,7 +49,7 @@ class SitePlan:
     results: Results
     data: SiteData
     jobs: list[PageJob]
-    texts: dict[str, str]  # docs path -> generated text file
+    texts: dict[str, str | bytes]  # docs path -> generated file (also plugins' downloads)
     copies: dict[str, Path]  # docs path -> file to copy as is
     nav: Nav
 
@@ -59,6 +64,7 @@ def navigation(site: SiteData) -> Nav:
         {"Indicatoren": c.INDICATORS},
         {"Definities": c.DEFINITIONS},
         {"Begrippen": c.GLOSSARY},
+        {"Verantwoording": METHODS},
         {"Downloads": c.DOWNLOADS},
     ]
 
@@ -68,6 +74,8 @@ def plan(results: Results, repo_url: str = "") -> SitePlan:
     site = site_data(results)
     monitor = site.monitor
     p = functools.partial
+    extra = plugin_contributions(site)
+    sectioned = functools.partial(_sectioned, extra.sections)
     jobs: list[PageJob] = [
         p(home_page, site),
         p(themes_index, site),
@@ -76,19 +84,144 @@ def plan(results: Results, repo_url: str = "") -> SitePlan:
         p(indicators_index, site),
         p(definitions_page, site, repo_url),
         p(glossary_page, site),
-        p(downloads_page, site),
+        p(methods_page, site),
+        p(downloads_page, site, extra.downloads),
     ]
-    jobs += [p(theme_page, site, t) for t in monitor.themes.values()]
-    jobs += [p(indicator_page, site, i) for i in monitor.indicators.values()]
+    jobs += [sectioned(c.theme_page(t.id), p(theme_page, site, t)) for t in monitor.themes.values()]
+    jobs += [
+        sectioned(c.indicator_page(i.id), p(indicator_page, site, i))
+        for i in monitor.indicators.values()
+    ]
     jobs += [p(gemeente_page, site, g) for g in site.gemeenten]
-    jobs += [p(area_page, site, a) for a in site.focus_areas]
+    jobs += [sectioned(c.area_page(a), p(area_page, site, a)) for a in site.focus_areas]
+    jobs += [p(_plugin_page, site, page) for page in extra.pages]
     copies = {
         c.yaml_copy(i.id): monitor.dir / i.source_file
         for i in monitor.indicators.values()
         if i.source_file
     }
-    texts = {c.INDICATORS_JSON: indicators_json(site)}
-    return SitePlan(results, site, jobs, texts, copies, navigation(site))
+    texts: dict[str, str | bytes] = {c.INDICATORS_JSON: indicators_json(site)}
+    texts |= {c.download(d.name): d.content for d in extra.downloads}
+    nav = navigation(site)
+    # Plugins' pages before Downloads, which stays last.
+    nav[-1:-1] = [{page.title: page.path} for page in extra.pages if page.nav]
+    return SitePlan(results, site, jobs, texts, copies, nav)
+
+
+# --- What plugins add (hooks register_pages and register_downloads) ---------------
+
+# A plugin page's address: lower case words under a folder of its own.
+PLUGIN_PAGE_PATH = re.compile(r"^(?:[a-z0-9][a-z0-9-]*/)+index\.md$")
+DOWNLOAD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# The build's own files under /downloads/ (written by core.output and this module).
+OWN_DOWNLOADS = ("results.csv", "changes.csv", "indicators.json", "index.md")
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """What the enabled plugins add: sections per docs path, pages, downloads."""
+
+    sections: dict[str, list[PageSection]]
+    pages: list[SitePage]
+    downloads: list[Download]
+
+
+def _generated_folders(site: SiteData) -> set[str]:
+    """The first folders of the generated pages: a plugin page may not live there."""
+    paths = [c.HOME, c.THEMES, c.AREAS, c.GEMEENTEN, c.INDICATORS, c.DEFINITIONS]
+    paths += [c.GLOSSARY, c.DOWNLOADS, METHODS, c.theme_page("x"), c.area_page("x")]
+    paths += [c.gemeente_page("x"), c.indicator_page("x")]
+    return {path.split("/", 1)[0] for path in paths if "/" in path} | {"assets"}
+
+
+def plugin_contributions(site: SiteData) -> Contributions:
+    """Ask every plugin the monitor has not switched off for its pages, sections and
+    downloads; a problem names the plugin for anything that does not fit the site."""
+    disabled = site.monitor.config.disabled_plugins
+    subjects = {
+        "area": {a: c.area_page(a) for a in site.focus_areas},
+        "indicator": {i: c.indicator_page(i) for i in site.monitor.indicators},
+        "theme": {t: c.theme_page(t) for t in site.monitor.themes},
+    }
+    folders = _generated_folders(site)
+    sections: dict[str, list[PageSection]] = {}
+    pages: dict[str, SitePage] = {}
+    downloads: dict[str, Download] = {}
+    problems: list[Problem] = []
+
+    def problem(plugin: str, hook: str, message: str) -> None:
+        problems.append(Problem(f"plugin {plugin!r}", None, hook, message))
+
+    hook = "register_pages"
+    for plugin, items in call_each(hook, disabled, problems, site=site):
+        problems += check_items(plugin, hook, items, PageSection, SitePage)
+        for item in items:
+            if isinstance(item, PageSection):
+                path = subjects.get(item.subject, {}).get(item.id)
+                if path is None:
+                    message = (
+                        f"a section for the {item.subject} {item.id!r}, which has no page "
+                        f"(subjects: {', '.join(PAGE_SUBJECTS)})"
+                    )
+                    problem(plugin, hook, message)
+                else:
+                    sections.setdefault(path, []).append(item)
+            elif isinstance(item, SitePage):
+                path = str(item.path)
+                if not PLUGIN_PAGE_PATH.match(path) or path.split("/", 1)[0] in folders:
+                    message = (
+                        f"the page {path!r}: a path like 'my-plugin/index.md' (lower case, "
+                        f"digits, -), not under {', '.join(sorted(folders))}"
+                    )
+                    problem(plugin, hook, message)
+                elif path in pages:
+                    problem(plugin, hook, f"the page {path!r} is given twice")
+                else:
+                    pages[path] = item
+    hook = "register_downloads"
+    for plugin, items in call_each(hook, disabled, problems, site=site):
+        problems += check_items(plugin, hook, items, Download)
+        for item in (i for i in items if isinstance(i, Download)):
+            name = str(item.name)
+            if not DOWNLOAD_NAME.match(name) or name in OWN_DOWNLOADS:
+                message = (
+                    f"the download {name!r}: a file name (letters, digits, . _ -) that is "
+                    f"none of the build's own ({', '.join(OWN_DOWNLOADS)})"
+                )
+                problem(plugin, hook, message)
+            elif name in downloads:
+                problem(plugin, hook, f"the download {name!r} is given twice")
+            elif not isinstance(item.content, str | bytes):
+                problem(plugin, hook, f"the download {name!r}: content must be str or bytes")
+            else:
+                downloads[name] = item
+    if problems:
+        raise ProblemsError(problems)
+    return Contributions(sections, list(pages.values()), list(downloads.values()))
+
+
+def _sectioned(sections: dict[str, list[PageSection]], path: str, job: PageJob) -> PageJob:
+    """The job of the page at ``path``, adding the plugins' sections for it if any."""
+    own = sections.get(path)
+    return functools.partial(_with_sections, job, own) if own else job
+
+
+def _with_sections(job: PageJob, sections: list[PageSection]) -> Page:
+    """Run the page job and add the plugins' sections before its download note."""
+    page = job()
+    block = "".join(f"\n## {esc(s.title)}\n\n{s.markdown.strip()}\n" for s in sections)
+    note = c.downloads_note(page.path)
+    markdown = page.markdown
+    if markdown.endswith(note):
+        markdown = markdown[: -len(note)].rstrip("\n") + "\n" + block + "\n" + note
+    else:
+        markdown = markdown.rstrip("\n") + "\n" + block
+    # The same page with more Markdown: its hints (search, nav, hide) stay.
+    return Page(page.path, page.title, markdown, page.search, page.in_nav, page.hide)
+
+
+def _plugin_page(site: SiteData, page: SitePage) -> Page:
+    return Page(page.path, page.title, c.page_markdown(site, page.path, page.title, page.markdown))
 
 
 def generate_pages(results: Results, repo_url: str = "") -> list[Page]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wijkmonitor.core.formulas import resolved_options
+from wijkmonitor.core.changes import direction_sign
 from wijkmonitor.core.model import Indicator
-from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds
 from wijkmonitor.website import common as c
 from wijkmonitor.website.charts import areas_chart
 from wijkmonitor.website.markup import (
@@ -23,17 +22,16 @@ from wijkmonitor.website.numbers import fmt_number
 from wijkmonitor.website.sitedata import SiteData
 from wijkmonitor.website.texts import (
     DIRECTION_LABELS,
-    DIRECTION_SIGN,
     MEASUREMENT_LABELS,
     count_sentence,
     position,
 )
 
+# For any theme with ``ranking: false``; what the score is and why it must not be ranked
+# is said by the plugin that computes it (SES-WOA: a section through register_pages).
 RANKING_CAUTION = (
-    "Deze cijfers zijn bewust niet als ranglijst weergegeven: de wijken staan op "
-    "alfabetische volgorde. Eén totaalscore verbergt waar een wijk sterk of zwak is en "
-    "hoe groot de verschillen binnen de wijk zijn. Bekijk daarom de drie dimensies "
-    "(welvaart, opleiding, arbeidsverleden) en de spreiding naast de totaalscore, en de "
+    "Deze cijfers zijn bewust niet als ranglijst weergegeven: de gebieden staan op "
+    "alfabetische volgorde, met de andere indicatoren van het thema ernaast. Bekijk ook de "
     "ontwikkeling in de tijd op de wijkpagina’s."
 )
 
@@ -44,23 +42,20 @@ def _plain(x: float) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
-def formula_text(indicator: Indicator) -> str:
-    kind = formula_kinds().get(indicator.formula_kind)
-    return kind.describe(indicator.formula) if kind else str(indicator.formula)
+def formula_text(site: SiteData, indicator: Indicator) -> str:
+    return site.kinds_of(indicator).formula.describe(indicator.formula)
 
 
-def comparison_text(indicator: Indicator) -> tuple[str, str]:
+def comparison_text(site: SiteData, indicator: Indicator) -> tuple[str, str]:
     """The comparison formula in words and a worked example with the real function."""
-    kind = comparison_kinds().get(indicator.comparison_kind)
-    if kind is None:
-        return str(indicator.comparison), ""
-    options = resolved_options(indicator.comparison, kind.options)
+    kinds = site.kinds_of(indicator)
+    kind, options = kinds.comparison, kinds.comparison_options
     a, b = kind.example
     p = float(kind.compute(pd.Series([a]), pd.Series([b]), options).iloc[0])
     example = (
         f"Voorbeeld: een waarde van {_plain(a)} in het gebied tegenover {_plain(b)} in het "
         f"referentiegebied geeft p = {fmt_number(p, 1, signed=True)}"
-        + (" %." if c.p_unit(indicator) == "%" else ".")
+        + ("." if kinds.p_in_own_unit else " %.")
     )
     return kind.describe(options), example
 
@@ -73,15 +68,14 @@ def _periods(site: SiteData, indicator: Indicator) -> list[int]:
 
 
 def _threshold(site: SiteData, indicator: Indicator) -> str:
-    own = indicator.no_change_threshold
-    value = own if own is not None else site.monitor.settings.no_change_threshold
+    value = site.monitor.no_change_threshold(indicator.id)
     points = "punt" if value == 1 else "punten"
-    unit = points if c.p_unit(indicator) == "%" else f"{points} ({esc(indicator.unit)})"
-    source = "" if own is not None else " (instelling van de monitor)"
+    own_unit = c.p_in_own_unit(site, indicator)
+    unit = f"{points} ({esc(indicator.unit)})" if own_unit else points
+    source = "" if indicator.no_change_threshold is not None else " (instelling van de monitor)"
     text = f"{fmt_number(value, 2).rstrip('0').rstrip(',')} {unit} van p{source}"
-    z = site.monitor.settings.no_change_z
-    kind = formula_kinds()[indicator.formula_kind]
-    if z > 0 and kind.proportion is not None and indicator.comparison_kind == "ratio":
+    z = site.monitor.no_change_z(indicator.id)
+    if z > 0:
         text += f"; en minder dan {fmt_number(z, 2)} standaardfouten (aantallen bekend)"
     return text
 
@@ -97,7 +91,7 @@ def metadata_rows(site: SiteData, page: str, indicator: Indicator) -> list[list[
         ["Thema", link(theme.title, page, c.theme_page(theme.id))],
         ["Richting", DIRECTION_LABELS[indicator.direction]],
         ["Eenheid", esc(indicator.unit)],
-        ["Formule", esc(formula_text(indicator))],
+        ["Formule", esc(formula_text(site, indicator))],
         ["Bron", esc(indicator.source)],
         ["Meetmoment", esc(moment_text)],
         ["Perioden", ", ".join(str(p) for p in periods) or "."],
@@ -129,6 +123,7 @@ def _latest(site: SiteData, indicator: Indicator, areas: list[str]) -> pd.DataFr
         status=latest["status"].fillna(".").to_numpy(),
         reference_value=latest["reference_value"].to_numpy(),
         reference_status=latest["reference_status"].fillna(".").to_numpy(),
+        deviation_status=latest["deviation_status"].fillna(".").to_numpy(),
     )
 
 
@@ -147,7 +142,7 @@ def _areas_section(site: SiteData, page: str, indicator: Indicator) -> str:
         else latest.sort_values("name")
     )
     period = int(order["latest_period"].iloc[0])
-    sign = DIRECTION_SIGN[indicator.direction]
+    sign = direction_sign(indicator.direction)
     shown = order[order["deviation_latest"].notna()]
     rows = [
         {
@@ -155,7 +150,7 @@ def _areas_section(site: SiteData, page: str, indicator: Indicator) -> str:
             "order": i,
             "p": round(float(p), 4),
             "positie": position(float(p), sign),
-            "tekst": c.p_cell(float(p), "", indicator),
+            "tekst": c.p_cell(site, float(p), "", indicator),
         }
         for i, (n, p) in enumerate(zip(shown["name"], shown["deviation_latest"], strict=True))
     ]
@@ -170,7 +165,10 @@ def _areas_section(site: SiteData, page: str, indicator: Indicator) -> str:
         levels = {site.monitor.regions["level"].get(site.reference_of(a)) for a in order.index}
         reference = "de eigen gemeente" if levels == {"gemeente"} else "het eigen referentiegebied"
         spec = areas_chart(
-            rows, f"{indicator.title}, {period}", c.p_explained(indicator, reference), description
+            rows,
+            f"{indicator.title}, {period}",
+            c.p_explained(site, indicator, reference),
+            description,
         )
         parts.append(figure(spec, description))
     if not ranking:
@@ -197,8 +195,8 @@ def _area_table(site: SiteData, page: str, indicator: Indicator, order: pd.DataF
             esc(site.region_name(str(r.reference_region))),
             c.value_cell(r.value, r.status, d),
             c.value_cell(r.reference_value, r.reference_status, d),
-            c.p_cell(r.deviation_baseline, "", indicator),
-            c.p_cell(r.deviation_latest, r.status, indicator),
+            c.p_cell(site, r.deviation_baseline, "", indicator),
+            c.p_cell(site, r.deviation_latest, r.deviation_status, indicator),
             c.development_cell(r.development),
         ]
         for code, r in zip(order.index, order.itertuples(index=False), strict=True)
@@ -244,7 +242,7 @@ def _theme_table(site: SiteData, page: str, indicator: Indicator, areas: list[st
 
 def indicator_page(site: SiteData, indicator: Indicator) -> Page:
     page = c.indicator_page(indicator.id)
-    formula, example = comparison_text(indicator)
+    formula, example = comparison_text(site, indicator)
     body = (
         paragraph(indicator.definition)
         + "\n"
@@ -257,4 +255,5 @@ def indicator_page(site: SiteData, indicator: Indicator) -> Page:
         + "\n\n"
         + _areas_section(site, page, indicator)
     )
-    return Page(page, indicator.title, c.page_markdown(site, page, indicator.title, body))
+    markdown = c.page_markdown(site, page, indicator.title, body)
+    return Page(page, indicator.title, markdown, search="text", in_nav=False)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from wijkmonitor.core.compute import NOT_COMPUTABLE_STATUS as NOT_COMPUTABLE
+from wijkmonitor.core.hookspecs import Download
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import common as c
 from wijkmonitor.website.markup import Page, code, esc, link, paragraph, strong, table
@@ -99,7 +101,8 @@ def themes_index(site: SiteData) -> Page:
         for t in site.monitor.themes.values()
     ]
     body = table(["Thema", "Omschrijving", "Indicatoren"], rows, "llr")
-    return Page(page, "Thema’s", c.page_markdown(site, page, "Thema’s", body, figures=False))
+    markdown = c.page_markdown(site, page, "Thema’s", body, figures=False)
+    return Page(page, "Thema’s", markdown, search="text")
 
 
 def areas_index(site: SiteData) -> Page:
@@ -117,7 +120,8 @@ def areas_index(site: SiteData) -> Page:
         if rows
         else "Deze monitor heeft geen aandachtswijken."
     )
-    return Page(page, "Wijken", c.page_markdown(site, page, "Aandachtswijken", body, figures=False))
+    markdown = c.page_markdown(site, page, "Aandachtswijken", body, figures=False)
+    return Page(page, "Wijken", markdown, search="text")
 
 
 def gemeenten_index(site: SiteData) -> Page:
@@ -135,7 +139,8 @@ def gemeenten_index(site: SiteData) -> Page:
         if rows
         else "Deze monitor heeft geen gemeenten."
     )
-    return Page(page, "Gemeenten", c.page_markdown(site, page, "Gemeenten", body, figures=False))
+    markdown = c.page_markdown(site, page, "Gemeenten", body, figures=False)
+    return Page(page, "Gemeenten", markdown, search="text")
 
 
 def indicators_index(site: SiteData) -> Page:
@@ -147,9 +152,8 @@ def indicators_index(site: SiteData) -> Page:
             rows = [[c.indicator_link(page, i), esc(i.unit)] for i in inds]
             parts.append(f"## {esc(theme.title)}\n\n" + table(["Indicator", "Eenheid"], rows))
     body = "\n\n".join(parts) or "Geen indicatoren."
-    return Page(
-        page, "Indicatoren", c.page_markdown(site, page, "Indicatoren", body, figures=False)
-    )
+    markdown = c.page_markdown(site, page, "Indicatoren", body, figures=False)
+    return Page(page, "Indicatoren", markdown, search="text")
 
 
 def _field_value(value: Any) -> str:
@@ -196,12 +200,14 @@ def definitions_page(site: SiteData, repo_url: str = "") -> Page:
     return Page(page, "Definities", c.page_markdown(site, page, "Definities", body, figures=False))
 
 
-def downloads_page(site: SiteData) -> Page:
+def downloads_page(site: SiteData, extra: Sequence[Download] = ()) -> Page:
+    """The build's own files, then those plugins add (hook register_downloads)."""
     page = c.DOWNLOADS
     rows = [
         [
             link("results.csv", page, c.RESULTS_CSV),
             "Elke waarde: indicator, region, reference_region, period, value, reference_value, "
+            "reference_status (status van de referentiewaarde), "
             "deviation (p), status van de waarde (leeg = cijfer, . = niet beschikbaar, "
             "x = geheim, niet te berekenen = noemer 0), deviation_status (hetzelfde voor p; "
             "niet te berekenen = referentiewaarde 0), denominator (alleen bij een cijfer)",
@@ -216,6 +222,7 @@ def downloads_page(site: SiteData) -> Page:
             "De definities van alle indicatoren, met elk veld van hun YAML-bestand",
         ],
     ]
+    rows += [[link(d.name, page, c.download(d.name)), esc(d.description)] for d in extra]
     note = (
         "\n\nAlle cijfers in deze bestanden zijn **synthetisch**; elke rij draagt het label "
         "`data = synthetic`.\n"

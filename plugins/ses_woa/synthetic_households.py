@@ -1,5 +1,8 @@
 """SYNTHETIC household file for the SES-WOA demo: made up, seeded, reproducible.
 
+Part of the SES-WOA plugin (``wijkmonitor ses-woa synthetic`` writes it), so that the
+plugin with its data generator can be left out or replaced as a whole.
+
 Nothing here is real data. The generator places a sample of private households in the
 regions of a monitor's ``data/regions.csv`` for the years 2014-2019, with the three
 categorical variables the SES-WOA score uses (see
