@@ -1,4 +1,4 @@
-"""Benchmark: check + compute of a national-size monitor (DOMAIN: 14,000 buurten).
+"""Benchmark: check + compute of a national-size monitor (about 14,000 buurten).
 
 Usage: python benchmarks/compute_scale.py [--buurten 14000] [--indicators 40] [--years 10]
 

@@ -90,12 +90,16 @@ class SitePage:
     markdown: the body under the title; the site adds the heading, the synthetic-data
               notice and the download note like on every generated page.
     nav:      listed in the site's navigation (else reached through links only).
+    search:   what the site search indexes of it: ``full`` (all of it), ``text`` (its
+              text without tables and charts), ``summary`` (its first paragraph) or
+              ``exclude`` (nothing); the same hints every generated page carries.
     """
 
     path: str
     title: str
     markdown: str
     nav: bool = True
+    search: str = "full"
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ class AreasFile(Strict):
 
 
 class Settings(Strict):
-    # A change of p smaller than this (in points of p) counts as "no change" (DOMAIN 4.4).
+    # A change of p smaller than this (in points of p) counts as "no change" (docs/methods.md §5).
     no_change_threshold: float = Field(default=2.0, ge=0)
     # Where counts are known (share and rate kinds compared by ratio), a change of p
     # smaller than this many standard errors is "no change" too; 0 turns the test off.

@@ -13,8 +13,8 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 from pydantic import ValidationError
 
-from wijkmonitor.core.formulas import check_comparison, check_formula, resolved_options
 from wijkmonitor.core.inputfiles import check_input, input_files, misnamed_hint
+from wijkmonitor.core.kind_checks import check_comparison, check_formula, resolved_options
 from wijkmonitor.core.kinds import DEVIATION_UNITS, IndicatorKinds
 from wijkmonitor.core.model import ID_PATTERN, Indicator, MonitorConfig, Settings, Theme
 from wijkmonitor.core.pluginmanager import (
@@ -501,7 +501,9 @@ def load_monitor(root: Path | str) -> Monitor:
     variables = set(data["variable"].unique())
     inputs: dict[str, dict[str, str]] = {}
     for ind_id, indicator in indicators.items():
-        resolved = _collect(problems, check_formula, indicator, docs[ind_id], variables)
+        resolved = _collect(
+            problems, check_formula, indicator, docs[ind_id], variables, config.disabled_plugins
+        )
         _collect(problems, check_comparison, indicator, docs[ind_id])
         if resolved is not None:
             inputs[ind_id] = resolved

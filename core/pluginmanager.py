@@ -19,8 +19,10 @@ from wijkmonitor.core.hookspecs import Command
 from wijkmonitor.core.kinds import ComparisonKind, FormulaKind
 from wijkmonitor.core.problems import Problem, ProblemsError
 
-# WIJKMONITOR_DISABLE_PLUGINS=a,b: entry-point names blocked for the whole process.
+# WIJKMONITOR_DISABLE_PLUGINS=a,b: entry-point names blocked for the whole process (the
+# CLI refuses names that are no installed plugin before anything is loaded).
 DISABLE_VARIABLE = "WIJKMONITOR_DISABLE_PLUGINS"
+PLUGIN_GROUP = "wijkmonitor"  # the entry-point group of every plugin, built-ins too
 
 
 def disabled_in_environment() -> list[str]:
@@ -40,7 +42,7 @@ def plugin_manager() -> pluggy.PluginManager:
     pm.add_hookspecs(hookspecs)
     for name in disabled_in_environment():
         pm.set_blocked(name)
-    pm.load_setuptools_entrypoints("wijkmonitor")
+    pm.load_setuptools_entrypoints(PLUGIN_GROUP)
     return pm
 
 

@@ -174,7 +174,7 @@ def test_given_scores_combine_as_weighted_mean(tmp_path):
 
 @pytest.mark.parametrize(
     ("p_baseline", "p_latest", "expected"),
-    # DOMAIN.md 4.3: the report's own checks (G18; Cito G4).
+    # docs/methods.md §4: the report's own checks (G18; Cito G4).
     [(41.2, 37.0, -10), (60.8, 43.5, -28), (31.7, 37.5, 18), (16.2, 9.1, -44), (-19.3, -21.4, 11)],
 )
 def test_gap_change_reproduces_the_report(p_baseline, p_latest, expected):

@@ -199,7 +199,7 @@ def test_the_embedded_report_figures_are_the_reference_file(printed):
 
 
 def _pandas_group_values(data: pd.DataFrame, doc: dict, regions: list[str]) -> pd.Series:
-    """The value of a union of regions per period, the way DOMAIN 4.1 defines it."""
+    """The value of a union of regions per period, the way docs/methods.md §1-2 defines it."""
     f = doc["formula"]
     wide = data[data["region"].isin(regions)].pivot_table(
         index="region", columns=["variable", "period"], values="value"

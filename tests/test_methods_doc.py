@@ -203,7 +203,7 @@ def test_the_document_has_worked_examples_for_every_built_in_kind(rows):
     assert set(FORMULAS) <= kinds
     assert set(COMPARISONS) <= kinds
     assert {"gap_change", "development", "standard_error"} <= kinds
-    # The five gap changes of the 2012 report's text (DOMAIN 4.3).
+    # The five gap changes of the 2012 report's text (methods §4).
     stated = sorted(row["Uitkomst"] for row in rows if kind_of(row) == "gap_change")
     assert {"−10", "−28", "+18", "−44", "+11"} <= set(stated)
     # Every development class is shown once at least.

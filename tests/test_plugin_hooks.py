@@ -176,6 +176,7 @@ class _Misfit:
             PageSection("indicator", "werkzoekenden", "Extra", "Tekst."),
             PageSection("indicator", "bestaat_niet", "Extra", "Tekst."),
             SitePage("wijk/extra/index.md", "Extra", "Tekst."),
+            SitePage("mijn-plugin/index.md", "Extra", "Tekst.", search="alles"),
             "a page",
         ]
 
@@ -217,6 +218,8 @@ def test_what_does_not_fit_is_a_problem_naming_the_plugin(small_monitor, registe
         "plugin 'misfit': register_pages: the page 'wijk/extra/index.md': a path like "
         "'my-plugin/index.md' (lower case, digits, -), not under assets, begrippen, "
         "definities, downloads, gemeente, indicator, thema, verantwoording, wijk",
+        "plugin 'misfit': register_pages: the page 'mijn-plugin/index.md': search 'alles' is "
+        "not one of full, text, summary, exclude",
         "plugin 'raises': register_downloads: raised RuntimeError: disk of the plugin on fire "
         "(an error in the plugin, not in the monitor's files: report it to the plugin's "
         "authors)",
@@ -265,3 +268,20 @@ def test_a_plugin_switched_off_by_the_monitor_adds_nothing(tmp_path: Path, regis
     )
     site = site_data(compute_results(load_monitor(root)))
     assert plugin_contributions(site).downloads == []
+
+
+def test_an_indicator_of_a_switched_off_plugins_kind_says_so(tmp_path: Path, capsys) -> None:
+    # The SES indicators left in, the plugin switched off: their kind is not there for
+    # this monitor, and the message says why (not "unknown kind" or "inputs not given").
+    root = _default_monitor_without_ses(tmp_path / "monitor")
+    text = (ROOT / "indicators/ses_woa_totaal.yml").read_text("utf-8")
+    # Its theme went with the plugin's indicators: put it in another one.
+    text = text.replace("theme: ses_woa", "theme: werken")
+    (root / "indicators/ses_woa_totaal.yml").write_text(text, "utf-8")
+    assert cli.main(["check", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "indicators/ses_woa_totaal.yml:12: formula.kind: 'ses_woa' is a kind of the plugin "
+        "'ses_woa', which monitor.yml switches off (plugins: ses_woa: enabled: false); switch "
+        "it on or remove this indicator",
+        "1 problem found",
+    ]

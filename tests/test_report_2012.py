@@ -17,11 +17,11 @@ import pytest
 from tests.conftest import EXAMPLE_2012
 from wijkmonitor.core.changes import gap_change
 from wijkmonitor.core.compute import compute_results
-from wijkmonitor.core.formulas import resolved_options
+from wijkmonitor.core.kind_checks import resolved_options
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.pluginmanager import comparison_kinds
 
-# The 1-7 leefbaarheidsscore: the report's shift c cannot be recovered (DOMAIN 4.2).
+# The 1-7 leefbaarheidsscore: the report's shift c cannot be recovered (docs/methods.md §3).
 UNRECOVERABLE = {"leefbaarheidsscore"}
 
 
@@ -131,7 +131,7 @@ def test_computed_deviations_are_close_to_the_printed_ones(results, printed):
 
 @pytest.mark.parametrize(
     ("indicator", "group", "expected"),
-    # DOMAIN.md 4.3: the gap changes the report states in its text.
+    # docs/methods.md §4: the gap changes the report states in its text.
     [
         ("sociale_huurwoningen", "G18", -10),
         ("niet_werkend_werkzoekenden", "G18", -28),

@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from wijkmonitor.website.scaffold import init_monitor
+from wijkmonitor.new_monitor import init_monitor
 
 
 def _free_port() -> int:

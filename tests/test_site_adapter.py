@@ -11,7 +11,6 @@ import pytest
 
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.website.assets import theme_overrides
-from wijkmonitor.website.common import SYNTHETIC_NOTICE
 from wijkmonitor.website.generate import navigation, plan
 from wijkmonitor.website.markup import Page, with_front_matter
 from wijkmonitor.website.mkdocs_build import (
@@ -20,6 +19,7 @@ from wijkmonitor.website.mkdocs_build import (
     run_build,
     search_text,
 )
+from wijkmonitor.website.page_frame import SYNTHETIC_NOTICE
 
 ADAPTER = Path(__file__).parent.parent / "wijkmonitor" / "website" / "mkdocs_build.py"
 SIDEBAR = re.compile(r'<div class="md-sidebar md-sidebar--(primary|secondary)"[^>]*?( hidden)?>')

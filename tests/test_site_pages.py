@@ -16,11 +16,11 @@ from tests.sitebuild import leftovers, tree
 from wijkmonitor.cli import main
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.problems import ProblemsError
+from wijkmonitor.new_monitor import init_monitor
 from wijkmonitor.website.build import BuildSummary, TargetError, build_site
 from wijkmonitor.website.charts import theme_chart
 from wijkmonitor.website.mkdocs_build import BuildError
 from wijkmonitor.website.numbers import fmt_cell, fmt_int, fmt_number
-from wijkmonitor.website.scaffold import init_monitor
 from wijkmonitor.website.texts import GapChange, count_sentence, gap_sentence
 
 # Addresses a page may carry without anything being fetched from another host: XML

@@ -18,6 +18,8 @@ EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 # second it can hold is 2106-02-07 06:28:15 UTC.
 MAX_EPOCH = 2**32 - 1
 DEBUG_VARIABLE = "WIJKMONITOR_DEBUG"
+# Plugins blocked for the whole process; core.pluginmanager reads it, checked here.
+DISABLE_VARIABLE = "WIJKMONITOR_DISABLE_PLUGINS"
 FILE = "environment"  # where these problems are: no file of the monitor
 
 
@@ -47,9 +49,30 @@ def _debug_problem(value: str) -> Problem | None:
     return Problem(FILE, None, DEBUG_VARIABLE, message)
 
 
+def _disable_problem(value: str) -> Problem | None:
+    from importlib.metadata import entry_points  # light: no plugin is imported
+
+    from wijkmonitor.core.pluginmanager import PLUGIN_GROUP
+
+    known = sorted({ep.name for ep in entry_points(group=PLUGIN_GROUP)})
+    unknown = [n.strip() for n in value.split(",") if n.strip() and n.strip() not in known]
+    if not unknown:
+        return None
+    # A misspelt name would otherwise silently block nothing.
+    message = (
+        f"{', '.join(map(repr, unknown))} {'is' if len(unknown) == 1 else 'are'} not an "
+        f"installed plugin; plugins: {', '.join(known)} (comma-separated)"
+    )
+    return Problem(FILE, None, DISABLE_VARIABLE, message)
+
+
 def environment_problems() -> list[Problem]:
     """Every environment variable of ours (or of our libraries) with a value we refuse."""
-    checks = ((EPOCH_VARIABLE, _epoch_problem), (DEBUG_VARIABLE, _debug_problem))
+    checks = (
+        (EPOCH_VARIABLE, _epoch_problem),
+        (DEBUG_VARIABLE, _debug_problem),
+        (DISABLE_VARIABLE, _disable_problem),
+    )
     found = (check(os.environ[name]) for name, check in checks if name in os.environ)
     return [problem for problem in found if problem is not None]
 

@@ -26,7 +26,7 @@ Configuration in ``monitor.yml``::
     No ``ses_woa`` section: the plugin provides no data. ``enabled: false`` switches it
     off for the monitor.
 
-Where it follows CBS (DOMAIN 6; CBS's announcement of the SES-WOA score)
+Where it follows CBS (docs/methods.md §9; CBS's announcement of the SES-WOA score)
     - a Multiple Correspondence Analysis on three categorical variables per private
       household: national welfare decile (10 classes), education level of the household
       (5) and recent labour history (7);

@@ -16,7 +16,7 @@ from wijkmonitor.core.hookspecs import Download, PageSection
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.plugins.ses_woa.kind import SES_WOA_KIND
 from wijkmonitor.plugins.ses_woa.scoring import load_coefficients
-from wijkmonitor.website.common import indicator_page, theme_page
+from wijkmonitor.website.addresses import indicator_page, theme_page
 from wijkmonitor.website.markup import esc, link
 from wijkmonitor.website.sitedata import SiteData
 

@@ -1,6 +1,6 @@
 """SES-WOA scores of households: fit the MCA once, store its coefficients, apply them.
 
-Method (following CBS's published description, DOMAIN 6): a Multiple Correspondence
+Method (following CBS's published description; docs/methods.md §9): a Multiple Correspondence
 Analysis on the three categorical household variables, first dimension only, fitted on
 the households of one reference year (CBS: 2019).
 

@@ -34,7 +34,6 @@ from wijkmonitor.core.output import write_results
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.environment import source_date_epoch
 from wijkmonitor.website.assets import site_assets, theme_overrides
-from wijkmonitor.website.common import SYNTHETIC_NOTICE
 from wijkmonitor.website.generate import SitePlan, plan
 from wijkmonitor.website.mkdocs_build import (
     ASSET_DIR,
@@ -43,6 +42,7 @@ from wijkmonitor.website.mkdocs_build import (
     read_site_config,
     run_build,
 )
+from wijkmonitor.website.page_frame import SYNTHETIC_NOTICE
 
 SITE_SRC = "site_src"
 MARKER = ".wijkmonitor-site"  # marks a directory this command may replace

@@ -195,11 +195,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from wijkmonitor.website.scaffold import ScaffoldError, init_monitor
+    from wijkmonitor.new_monitor import NewMonitorError, init_monitor
 
     try:
         written = init_monitor(args.dir)
-    except ScaffoldError as exc:
+    except NewMonitorError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"{args.dir}: new monitor with {len(written)} files")

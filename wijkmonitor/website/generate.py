@@ -18,23 +18,23 @@ from wijkmonitor.core.compute import Results
 from wijkmonitor.core.hookspecs import PAGE_SUBJECTS, Download, PageSection, SitePage
 from wijkmonitor.core.pluginmanager import call_each, check_items
 from wijkmonitor.core.problems import Problem, ProblemsError
-from wijkmonitor.website import common as c
-from wijkmonitor.website.markup import Page, esc
+from wijkmonitor.website import addresses as addr
+from wijkmonitor.website import page_frame as layout
+from wijkmonitor.website.markup import SEARCH_MODES, Page, esc
 from wijkmonitor.website.page_area import area_page
+from wijkmonitor.website.page_definitions import definitions_page
+from wijkmonitor.website.page_downloads import downloads_page, indicators_json
 from wijkmonitor.website.page_gemeente import gemeente_page
 from wijkmonitor.website.page_glossary import glossary_page
-from wijkmonitor.website.page_indicator import indicator_page
-from wijkmonitor.website.page_methods import METHODS, methods_page
-from wijkmonitor.website.page_overview import (
+from wijkmonitor.website.page_home import home_page
+from wijkmonitor.website.page_indexes import (
     areas_index,
-    definitions_page,
-    downloads_page,
     gemeenten_index,
-    home_page,
     indicators_index,
-    indicators_json,
     themes_index,
 )
+from wijkmonitor.website.page_indicator import indicator_page
+from wijkmonitor.website.page_methods import METHODS, methods_page
 from wijkmonitor.website.page_theme import theme_page
 from wijkmonitor.website.sitedata import SiteData, site_data
 
@@ -55,17 +55,17 @@ class SitePlan:
 
 
 def navigation(site: SiteData) -> Nav:
-    themes: Nav = [{t.title: c.theme_page(t.id)} for t in site.monitor.themes.values()]
+    themes: Nav = [{t.title: addr.theme_page(t.id)} for t in site.monitor.themes.values()]
     return [
-        {"Home": c.HOME},
-        {"Thema’s": [c.THEMES, *themes]},
-        {"Wijken": c.AREAS},
-        {"Gemeenten": c.GEMEENTEN},
-        {"Indicatoren": c.INDICATORS},
-        {"Definities": c.DEFINITIONS},
-        {"Begrippen": c.GLOSSARY},
+        {"Home": addr.HOME},
+        {"Thema’s": [addr.THEMES, *themes]},
+        {"Wijken": addr.AREAS},
+        {"Gemeenten": addr.GEMEENTEN},
+        {"Indicatoren": addr.INDICATORS},
+        {"Definities": addr.DEFINITIONS},
+        {"Begrippen": addr.GLOSSARY},
         {"Verantwoording": METHODS},
-        {"Downloads": c.DOWNLOADS},
+        {"Downloads": addr.DOWNLOADS},
     ]
 
 
@@ -87,21 +87,23 @@ def plan(results: Results, repo_url: str = "") -> SitePlan:
         p(methods_page, site),
         p(downloads_page, site, extra.downloads),
     ]
-    jobs += [sectioned(c.theme_page(t.id), p(theme_page, site, t)) for t in monitor.themes.values()]
     jobs += [
-        sectioned(c.indicator_page(i.id), p(indicator_page, site, i))
+        sectioned(addr.theme_page(t.id), p(theme_page, site, t)) for t in monitor.themes.values()
+    ]
+    jobs += [
+        sectioned(addr.indicator_page(i.id), p(indicator_page, site, i))
         for i in monitor.indicators.values()
     ]
     jobs += [p(gemeente_page, site, g) for g in site.gemeenten]
-    jobs += [sectioned(c.area_page(a), p(area_page, site, a)) for a in site.focus_areas]
+    jobs += [sectioned(addr.area_page(a), p(area_page, site, a)) for a in site.focus_areas]
     jobs += [p(_plugin_page, site, page) for page in extra.pages]
     copies = {
-        c.yaml_copy(i.id): monitor.dir / i.source_file
+        addr.yaml_copy(i.id): monitor.dir / i.source_file
         for i in monitor.indicators.values()
         if i.source_file
     }
-    texts: dict[str, str | bytes] = {c.INDICATORS_JSON: indicators_json(site)}
-    texts |= {c.download(d.name): d.content for d in extra.downloads}
+    texts: dict[str, str | bytes] = {addr.INDICATORS_JSON: indicators_json(site)}
+    texts |= {addr.download(d.name): d.content for d in extra.downloads}
     nav = navigation(site)
     # Plugins' pages before Downloads, which stays last.
     nav[-1:-1] = [{page.title: page.path} for page in extra.pages if page.nav]
@@ -128,9 +130,9 @@ class Contributions:
 
 def _generated_folders(site: SiteData) -> set[str]:
     """The first folders of the generated pages: a plugin page may not live there."""
-    paths = [c.HOME, c.THEMES, c.AREAS, c.GEMEENTEN, c.INDICATORS, c.DEFINITIONS]
-    paths += [c.GLOSSARY, c.DOWNLOADS, METHODS, c.theme_page("x"), c.area_page("x")]
-    paths += [c.gemeente_page("x"), c.indicator_page("x")]
+    paths = [addr.HOME, addr.THEMES, addr.AREAS, addr.GEMEENTEN, addr.INDICATORS, addr.DEFINITIONS]
+    paths += [addr.GLOSSARY, addr.DOWNLOADS, METHODS, addr.theme_page("x"), addr.area_page("x")]
+    paths += [addr.gemeente_page("x"), addr.indicator_page("x")]
     return {path.split("/", 1)[0] for path in paths if "/" in path} | {"assets"}
 
 
@@ -139,9 +141,9 @@ def plugin_contributions(site: SiteData) -> Contributions:
     downloads; a problem names the plugin for anything that does not fit the site."""
     disabled = site.monitor.config.disabled_plugins
     subjects = {
-        "area": {a: c.area_page(a) for a in site.focus_areas},
-        "indicator": {i: c.indicator_page(i) for i in site.monitor.indicators},
-        "theme": {t: c.theme_page(t) for t in site.monitor.themes},
+        "area": {a: addr.area_page(a) for a in site.focus_areas},
+        "indicator": {i: addr.indicator_page(i) for i in site.monitor.indicators},
+        "theme": {t: addr.theme_page(t) for t in site.monitor.themes},
     }
     folders = _generated_folders(site)
     sections: dict[str, list[PageSection]] = {}
@@ -172,6 +174,12 @@ def plugin_contributions(site: SiteData) -> Contributions:
                     message = (
                         f"the page {path!r}: a path like 'my-plugin/index.md' (lower case, "
                         f"digits, -), not under {', '.join(sorted(folders))}"
+                    )
+                    problem(plugin, hook, message)
+                elif item.search not in SEARCH_MODES:
+                    message = (
+                        f"the page {path!r}: search {item.search!r} is not one of "
+                        f"{', '.join(SEARCH_MODES)}"
                     )
                     problem(plugin, hook, message)
                 elif path in pages:
@@ -210,7 +218,7 @@ def _with_sections(job: PageJob, sections: list[PageSection]) -> Page:
     """Run the page job and add the plugins' sections before its download note."""
     page = job()
     block = "".join(f"\n## {esc(s.title)}\n\n{s.markdown.strip()}\n" for s in sections)
-    note = c.downloads_note(page.path)
+    note = layout.downloads_note(page.path)
     markdown = page.markdown
     if markdown.endswith(note):
         markdown = markdown[: -len(note)].rstrip("\n") + "\n" + block + "\n" + note
@@ -221,7 +229,8 @@ def _with_sections(job: PageJob, sections: list[PageSection]) -> Page:
 
 
 def _plugin_page(site: SiteData, page: SitePage) -> Page:
-    return Page(page.path, page.title, c.page_markdown(site, page.path, page.title, page.markdown))
+    markdown = layout.page_markdown(site, page.path, page.title, page.markdown)
+    return Page(page.path, page.title, markdown, search=page.search, in_nav=page.nav)
 
 
 def generate_pages(results: Results, repo_url: str = "") -> list[Page]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from wijkmonitor.core.changes import direction_sign
 from wijkmonitor.core.model import Indicator
-from wijkmonitor.website import common as c
+from wijkmonitor.website import addresses as addr
+from wijkmonitor.website import figures as fig
+from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import yearly_chart
 from wijkmonitor.website.markup import Page, esc, figure, link, table
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
@@ -20,10 +22,10 @@ def yearly_rows(site: SiteData, rows: list[YearRow], indicator: Indicator) -> li
             "order": r.period,
             "p": round(float(r.deviation), 4),
             "positie": position(float(r.deviation), sign),
-            "tekst": c.p_cell(site, float(r.deviation), "", indicator),
+            "tekst": fig.p_cell(site, float(r.deviation), "", indicator),
         }
         for r in rows
-        if not c.is_missing(r.deviation)
+        if not fig.is_missing(r.deviation)
     ]
 
 
@@ -38,9 +40,9 @@ def _year_table(
     body = [
         [
             str(int(r.period)),
-            c.p_cell(site, r.deviation, r.deviation_status, indicator),
-            c.value_cell(r.value, r.status, d),
-            c.value_cell(r.reference_value, r.reference_status, d),
+            fig.p_cell(site, r.deviation, r.deviation_status, indicator),
+            fig.value_cell(r.value, r.status, d),
+            fig.value_cell(r.reference_value, r.reference_status, d),
         ]
         for r in rows
     ]
@@ -64,25 +66,25 @@ def _indicator_section(
     parts = [f"### {esc(indicator.title)}\n"]
     if chart_data:
         spec = yearly_chart(
-            chart_data, indicator.title, c.p_explained(site, indicator, reference), description
+            chart_data, indicator.title, fig.p_explained(site, indicator, reference), description
         )
         parts.append(figure(spec, description, size="narrow"))
     parts.append(_year_table(site, rows, indicator, name, reference) + "\n")
     if change is not None:
         sentence = gap_sentence(
-            c.gap_of(change),
+            fig.gap_of(change),
             direction_sign(indicator.direction),
             esc(name),
             esc(reference),
-            c.p_decimals(site, indicator),
+            fig.p_decimals(site, indicator),
         )
         parts.append(
-            f"Ontwikkeling sinds de nulmeting: {c.development_cell(change.development)}. "
+            f"Ontwikkeling sinds de nulmeting: {fig.development_cell(change.development)}. "
             f"{sentence}\n"
         )
     parts.append(
         f"Eenheid: {esc(indicator.unit)}. "
-        f"{link('Definitie en alle wijken', page, c.indicator_page(indicator.id))}.\n"
+        f"{link('Definitie en alle wijken', page, addr.indicator_page(indicator.id))}.\n"
     )
     return "\n".join(parts)
 
@@ -98,10 +100,10 @@ def _overview(site: SiteData, page: str, changes: dict[str, ChangeRow]) -> str:
             rows.append(
                 [
                     esc(theme.title),
-                    c.indicator_link(page, ind),
-                    c.p_cell(site, ch.deviation_baseline, "", ind),
-                    c.p_cell(site, ch.deviation_latest, "", ind),
-                    c.development_cell(ch.development),
+                    addr.indicator_link(page, ind),
+                    fig.p_cell(site, ch.deviation_baseline, "", ind),
+                    fig.p_cell(site, ch.deviation_latest, "", ind),
+                    fig.development_cell(ch.development),
                 ]
             )
     if not rows:
@@ -141,7 +143,7 @@ def _why_no_reference(site: SiteData, members: list[str]) -> str:
 
 
 def area_page(site: SiteData, code: str) -> Page:
-    page = c.area_page(code)
+    page = addr.area_page(code)
     name = site.region_name(code)
     gemeente = site.gemeente_of(code)
     reference = site.reference_of(code)
@@ -149,7 +151,7 @@ def area_page(site: SiteData, code: str) -> Page:
     changes = site.change.get(code, {})
     intro = []
     if gemeente:
-        where = link(site.region_name(gemeente), page, c.gemeente_page(gemeente))
+        where = link(site.region_name(gemeente), page, addr.gemeente_page(gemeente))
         intro.append(f"Aandachtswijk in de gemeente {where}.")
     members = site.monitor.area_members.get(code, [])
     if members:
@@ -159,7 +161,7 @@ def area_page(site: SiteData, code: str) -> Page:
         shown = [i for i in site.indicators.values() if i.id in by_indicator]
         intro.append(
             f"\n\nElke indicator wordt vergeleken met {ref}. "
-            + c.p_meaning(site, shown, "de wijk", ref)
+            + fig.p_meaning(site, shown, "de wijk", ref)
             + " In de grafieken is een balk groen als de wijk daarmee "
             "gunstig afsteekt, oranje als de wijk ongunstig afsteekt en grijs bij een "
             "beschrijvend kenmerk."
@@ -176,5 +178,5 @@ def area_page(site: SiteData, code: str) -> Page:
             _indicator_section(site, page, code, i, by_indicator[i.id], changes.get(i.id))
             for i in inds
         ]
-    markdown = c.page_markdown(site, page, name, "\n".join(sections))
+    markdown = layout.page_markdown(site, page, name, "\n".join(sections))
     return Page(page, name, markdown, search="summary", in_nav=False)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from wijkmonitor.core.model import Indicator
-from wijkmonitor.website import common as c
+from wijkmonitor.website import addresses as addr
+from wijkmonitor.website import figures as fig
+from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.markup import Page, esc, link, table
 from wijkmonitor.website.page_theme import change_rows, theme_diagram
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
@@ -13,7 +15,7 @@ def _latest_values(site: SiteData, code: str) -> dict[str, YearRow]:
     """Per indicator: the latest period with a figure."""
     latest = {}
     for ind, years in site.series.get(code, {}).items():
-        with_figure = [y for y in years if not c.is_missing(y.value)]
+        with_figure = [y for y in years if not fig.is_missing(y.value)]
         if with_figure:
             latest[ind] = with_figure[-1]
     return latest
@@ -22,14 +24,14 @@ def _latest_values(site: SiteData, code: str) -> dict[str, YearRow]:
 def _position_cell(site: SiteData, change: ChangeRow | None, indicator: Indicator) -> str:
     if change is None:
         return "."
-    p = c.p_cell(site, change.deviation_latest, "", indicator)
+    p = fig.p_cell(site, change.deviation_latest, "", indicator)
     if indicator.direction == "neutral":
         return p
-    return f"{p} {c.development_cell(change.development)}"
+    return f"{p} {fig.development_cell(change.development)}"
 
 
 def gemeente_page(site: SiteData, code: str) -> Page:
-    page = c.gemeente_page(code)
+    page = addr.gemeente_page(code)
     name = site.region_name(code)
     areas = site.areas_of_gemeente.get(code, [])
     totals = site.totals_of_gemeente.get(code, [])
@@ -40,7 +42,7 @@ def gemeente_page(site: SiteData, code: str) -> Page:
     changes = {a: site.change.get(a, {}) for a in columns}
     parts = []
     if areas:
-        links = ", ".join(link(site.region_name(a), page, c.area_page(a)) for a in areas)
+        links = ", ".join(link(site.region_name(a), page, addr.area_page(a)) for a in areas)
         parts.append(f"Aandachtswijken in {esc(name)}: {links}.\n")
         parts.append(
             "Per indicator staat bij elke wijk de afwijking p van het stedelijk gemiddelde in "
@@ -61,12 +63,12 @@ def gemeente_page(site: SiteData, code: str) -> Page:
         for ind in inds:
             latest = own.get(ind.id)
             cell = (
-                f"{c.value_cell(latest.value, latest.status, ind.decimals)} ({latest.period})"
+                f"{fig.value_cell(latest.value, latest.status, ind.decimals)} ({latest.period})"
                 if latest
                 else "."
             )
             rows.append(
-                [c.indicator_link(page, ind), cell]
+                [addr.indicator_link(page, ind), cell]
                 + [_position_cell(site, changes[a].get(ind.id), ind) for a in columns]
             )
         headers = ["Indicator", esc(name)] + [esc(site.region_name(a)) for a in columns]
@@ -75,5 +77,5 @@ def gemeente_page(site: SiteData, code: str) -> Page:
         parts.append(
             f"## {esc(theme.title)}\n\n{chart}\n" + table(headers, rows, "lr" + "r" * len(columns))
         )
-    markdown = c.page_markdown(site, page, name, "\n\n".join(parts))
+    markdown = layout.page_markdown(site, page, name, "\n\n".join(parts))
     return Page(page, name, markdown, search="summary", in_nav=False)

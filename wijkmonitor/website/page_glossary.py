@@ -3,7 +3,9 @@ measurement moment of every indicator — filled in from this monitor's settings
 
 from __future__ import annotations
 
-from wijkmonitor.website import common as c
+from wijkmonitor.website import addresses as addr
+from wijkmonitor.website import figures as fig
+from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.markup import Page, code, esc, strong, table
 from wijkmonitor.website.numbers import fmt_number
 from wijkmonitor.website.page_indicator import comparison_text
@@ -40,7 +42,7 @@ TERMS = [
 
 
 def glossary_page(site: SiteData) -> Page:
-    page = c.GLOSSARY
+    page = addr.GLOSSARY
     threshold = fmt_number(site.monitor.settings.no_change_threshold, 1)
     terms = table(["Begrip", "Betekenis"], [[strong(esc(t)), esc(d)] for t, d in TERMS])
     used = sorted({i.comparison_kind for i in site.indicators.values()})
@@ -53,13 +55,13 @@ def glossary_page(site: SiteData) -> Page:
     statistical = [i for i in site.indicators.values() if site.monitor.no_change_z(i.id) > 0]
     classes = table(
         ["Ontwikkeling", "Betekenis"],
-        [[c.development_cell(k), esc(v)] for k, v in DEVELOPMENT_EXPLAINED.items()],
+        [[fig.development_cell(k), esc(v)] for k, v in DEVELOPMENT_EXPLAINED.items()],
     )
     moments = table(
         ["Indicator", "Meetmoment", "Datum"],
         [
             [
-                c.indicator_link(page, i),
+                addr.indicator_link(page, i),
                 esc(MEASUREMENT_LABELS.get(i.measurement_moment.kind, i.measurement_moment.kind)),
                 esc(i.measurement_moment.date) or ".",
             ]
@@ -111,4 +113,6 @@ def glossary_page(site: SiteData) -> Page:
         + moments
         + "\n"
     )
-    return Page(page, "Begrippen", c.page_markdown(site, page, "Begrippen", body, figures=False))
+    return Page(
+        page, "Begrippen", layout.page_markdown(site, page, "Begrippen", body, figures=False)
+    )

@@ -6,7 +6,9 @@ import pandas as pd
 
 from wijkmonitor.core.changes import direction_sign
 from wijkmonitor.core.model import Indicator
-from wijkmonitor.website import common as c
+from wijkmonitor.website import addresses as addr
+from wijkmonitor.website import figures as fig
+from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import areas_chart
 from wijkmonitor.website.markup import (
     Page,
@@ -70,7 +72,7 @@ def _periods(site: SiteData, indicator: Indicator) -> list[int]:
 def _threshold(site: SiteData, indicator: Indicator) -> str:
     value = site.monitor.no_change_threshold(indicator.id)
     points = "punt" if value == 1 else "punten"
-    own_unit = c.p_in_own_unit(site, indicator)
+    own_unit = fig.p_in_own_unit(site, indicator)
     unit = f"{points} ({esc(indicator.unit)})" if own_unit else points
     source = "" if indicator.no_change_threshold is not None else " (instelling van de monitor)"
     text = f"{fmt_number(value, 2).rstrip('0').rstrip(',')} {unit} van p{source}"
@@ -88,7 +90,7 @@ def metadata_rows(site: SiteData, page: str, indicator: Indicator) -> list[list[
     )
     periods = _periods(site, indicator)
     rows = [
-        ["Thema", link(theme.title, page, c.theme_page(theme.id))],
+        ["Thema", link(theme.title, page, addr.theme_page(theme.id))],
         ["Richting", DIRECTION_LABELS[indicator.direction]],
         ["Eenheid", esc(indicator.unit)],
         ["Formule", esc(formula_text(site, indicator))],
@@ -102,7 +104,7 @@ def metadata_rows(site: SiteData, page: str, indicator: Indicator) -> list[list[
             "Minimale noemer voor publicatie",
             fmt_number(indicator.min_denominator, 0) if indicator.min_denominator else "geen",
         ],
-        ["Definitiebestand", link(f"{indicator.id}.yml", page, c.yaml_copy(indicator.id))],
+        ["Definitiebestand", link(f"{indicator.id}.yml", page, addr.yaml_copy(indicator.id))],
     ]
     if indicator.notes:
         rows.append(["Opmerkingen", esc(indicator.notes)])
@@ -150,7 +152,7 @@ def _areas_section(site: SiteData, page: str, indicator: Indicator) -> str:
             "order": i,
             "p": round(float(p), 4),
             "positie": position(float(p), sign),
-            "tekst": c.p_cell(site, float(p), "", indicator),
+            "tekst": fig.p_cell(site, float(p), "", indicator),
         }
         for i, (n, p) in enumerate(zip(shown["name"], shown["deviation_latest"], strict=True))
     ]
@@ -167,7 +169,7 @@ def _areas_section(site: SiteData, page: str, indicator: Indicator) -> str:
         spec = areas_chart(
             rows,
             f"{indicator.title}, {period}",
-            c.p_explained(site, indicator, reference),
+            fig.p_explained(site, indicator, reference),
             description,
         )
         parts.append(figure(spec, description))
@@ -183,7 +185,7 @@ def _areas_section(site: SiteData, page: str, indicator: Indicator) -> str:
 
 def _area_link(site: SiteData, page: str, code: str) -> str:
     if code in site.focus_areas:
-        return link(site.region_name(code), page, c.area_page(code))
+        return link(site.region_name(code), page, addr.area_page(code))
     return esc(site.region_name(code))
 
 
@@ -193,11 +195,11 @@ def _area_table(site: SiteData, page: str, indicator: Indicator, order: pd.DataF
         [
             _area_link(site, page, code),
             esc(site.region_name(str(r.reference_region))),
-            c.value_cell(r.value, r.status, d),
-            c.value_cell(r.reference_value, r.reference_status, d),
-            c.p_cell(site, r.deviation_baseline, "", indicator),
-            c.p_cell(site, r.deviation_latest, r.deviation_status, indicator),
-            c.development_cell(r.development),
+            fig.value_cell(r.value, r.status, d),
+            fig.value_cell(r.reference_value, r.reference_status, d),
+            fig.p_cell(site, r.deviation_baseline, "", indicator),
+            fig.p_cell(site, r.deviation_latest, r.deviation_status, indicator),
+            fig.development_cell(r.development),
         ]
         for code, r in zip(order.index, order.itertuples(index=False), strict=True)
     ]
@@ -226,7 +228,7 @@ def _theme_table(site: SiteData, page: str, indicator: Indicator, areas: list[st
             frame = columns[i.id]
             if code in frame.index:
                 r = frame.loc[code]
-                row.append(c.value_cell(r["value"], r["status"], i.decimals))
+                row.append(fig.value_cell(r["value"], r["status"], i.decimals))
             else:
                 row.append(".")
         rows.append(row)
@@ -241,7 +243,7 @@ def _theme_table(site: SiteData, page: str, indicator: Indicator, areas: list[st
 
 
 def indicator_page(site: SiteData, indicator: Indicator) -> Page:
-    page = c.indicator_page(indicator.id)
+    page = addr.indicator_page(indicator.id)
     formula, example = comparison_text(site, indicator)
     body = (
         paragraph(indicator.definition)
@@ -255,5 +257,5 @@ def indicator_page(site: SiteData, indicator: Indicator) -> Page:
         + "\n\n"
         + _areas_section(site, page, indicator)
     )
-    markdown = c.page_markdown(site, page, indicator.title, body)
+    markdown = layout.page_markdown(site, page, indicator.title, body)
     return Page(page, indicator.title, markdown, search="text", in_nav=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from wijkmonitor.website import common as c
+from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.markup import Page
 from wijkmonitor.website.sitedata import SiteData
 
@@ -34,4 +34,4 @@ def split_title(markdown: str) -> tuple[str, str]:
 def methods_page(site: SiteData) -> Page:
     page = METHODS
     title, body = split_title(methods_markdown())
-    return Page(page, title, c.page_markdown(site, page, title, body, figures=False))
+    return Page(page, title, layout.page_markdown(site, page, title, body, figures=False))

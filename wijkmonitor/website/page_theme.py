@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from wijkmonitor.core.changes import direction_sign, gap_unchanged
 from wijkmonitor.core.model import Indicator, Theme
-from wijkmonitor.website import common as c
+from wijkmonitor.website import addresses as addr
+from wijkmonitor.website import figures as fig
+from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import theme_chart
 from wijkmonitor.website.markup import Page, esc, figure, link, paragraph, table
 from wijkmonitor.website.numbers import fmt_percent_change
@@ -30,7 +32,7 @@ def change_rows(
 def _gap_text(row: ChangeRow) -> str:
     if row.gap_note == "sign_change":
         return "van kant gewisseld"
-    if row.gap_note == "baseline_zero" or c.is_missing(row.gap_change):
+    if row.gap_note == "baseline_zero" or fig.is_missing(row.gap_change):
         return "."
     change = float(row.gap_change)
     if gap_unchanged(change):
@@ -47,7 +49,7 @@ def chart_rows(site: SiteData, pairs: list[tuple]) -> list[dict]:
             ("nulmeting", row.baseline_period, row.deviation_baseline),
             ("laatste meting", row.latest_period, row.deviation_latest),
         ):
-            if c.is_missing(p):
+            if fig.is_missing(p):
                 continue
             rows.append(
                 {
@@ -57,7 +59,7 @@ def chart_rows(site: SiteData, pairs: list[tuple]) -> list[dict]:
                     "jaar": str(int(period)),
                     "p": round(float(p), 4),
                     "positie": position(float(p), sign),
-                    "tekst": c.p_cell(site, float(p), "", ind),
+                    "tekst": fig.p_cell(site, float(p), "", ind),
                 }
             )
     return rows
@@ -72,14 +74,14 @@ def theme_diagram(
     reference = site.region_name(site.reference_of(subject))
     description = f"Themadiagram {theme_title}, {name} tegenover {reference}: " + "; ".join(
         f"{ind.title}: p {int(r.baseline_period)} "
-        f"{c.p_cell(site, r.deviation_baseline, '', ind)}, "
-        f"{int(r.latest_period)} {c.p_cell(site, r.deviation_latest, '', ind)}"
+        f"{fig.p_cell(site, r.deviation_baseline, '', ind)}, "
+        f"{int(r.latest_period)} {fig.p_cell(site, r.deviation_latest, '', ind)}"
         for ind, r in pairs
     )
     spec = theme_chart(
         chart_rows(site, pairs),
         title=f"{theme_title}: {name}",
-        subtitle=c.p_explained_all(site, [ind for ind, _ in pairs], reference)
+        subtitle=fig.p_explained_all(site, [ind for ind, _ in pairs], reference)
         + "; lichte balk = nulmeting, donkere balk = laatste meting",
         description=description,
     )
@@ -95,11 +97,11 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
         return f"## {esc(name)}\n\nGeen cijfers voor dit thema.\n"
     rows = [
         [
-            c.indicator_link(page, ind),
-            f"{c.p_cell(site, r.deviation_baseline, '', ind)} ({int(r.baseline_period)})",
-            f"{c.p_cell(site, r.deviation_latest, '', ind)} ({int(r.latest_period)})",
+            addr.indicator_link(page, ind),
+            f"{fig.p_cell(site, r.deviation_baseline, '', ind)} ({int(r.baseline_period)})",
+            f"{fig.p_cell(site, r.deviation_latest, '', ind)} ({int(r.latest_period)})",
             _gap_text(r),
-            c.development_cell(r.development),
+            fig.development_cell(r.development),
         ]
         for ind, r in pairs
     ]
@@ -113,11 +115,11 @@ def _total_section(site: SiteData, page: str, theme: Theme, total: str) -> str:
     sentences = "\n".join(
         f"- **{esc(ind.title)}**: "
         + gap_sentence(
-            c.gap_of(r),
+            fig.gap_of(r),
             direction_sign(ind.direction),
             esc(name),
             esc(reference),
-            c.p_decimals(site, ind),
+            fig.p_decimals(site, ind),
         )
         for ind, r in pairs
     )
@@ -141,8 +143,8 @@ def _areas_by_class(site: SiteData, page: str, developments: dict[str, str]) -> 
     for key in DEVELOPMENT_ORDER:
         members = [a for a in site.focus_areas if developments.get(a) == key]
         if members:
-            names = ", ".join(link(site.region_name(a), page, c.area_page(a)) for a in members)
-            rows.append([f"{c.development_cell(key)}\u00a0({len(members)})", names])
+            names = ", ".join(link(site.region_name(a), page, addr.area_page(a)) for a in members)
+            rows.append([f"{fig.development_cell(key)}\u00a0({len(members)})", names])
     return table(["Ontwikkeling", "Wijken"], rows)
 
 
@@ -162,7 +164,7 @@ def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
         rows = rows[rows["region"].isin(areas)]
         counts = rows["development"].value_counts().to_dict()
         count_rows.append(
-            [c.indicator_link(page, ind)] + [str(int(counts.get(k, 0))) for k in keys]
+            [addr.indicator_link(page, ind)] + [str(int(counts.get(k, 0))) for k in keys]
         )
         developments = dict(zip(rows["region"], rows["development"], strict=True))
         details.append(
@@ -174,7 +176,7 @@ def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
         "## Ontwikkeling per aandachtswijk\n\n"
         f"Hoe de {len(site.focus_areas)} aandachtswijken zich sinds de nulmeting ontwikkelden, "
         "ieder tegenover de eigen gemeente (aantal wijken per klasse; zie "
-        f"{link('Begrippen', page, c.GLOSSARY)} voor de klassen).\n\n"
+        f"{link('Begrippen', page, addr.GLOSSARY)} voor de klassen).\n\n"
         + table(["Indicator"] + [DEVELOPMENT_LABELS[k] for k in keys], count_rows, "lrrrrr")
         + "\n\n"
         + "\n".join(details)
@@ -182,11 +184,11 @@ def _areas_section(site: SiteData, page: str, theme: Theme) -> str:
 
 
 def theme_page(site: SiteData, theme: Theme) -> Page:
-    page = c.theme_page(theme.id)
+    page = addr.theme_page(theme.id)
     intro = paragraph(theme.description) + "\n" if theme.description else ""
     sections = [_total_section(site, page, theme, t) for t in site.main_totals]
     if not sections:
         sections = ["Deze monitor heeft geen totaal van aandachtswijken.\n"]
     body = intro + "\n".join(sections) + "\n" + _areas_section(site, page, theme)
-    markdown = c.page_markdown(site, page, theme.title, body)
+    markdown = layout.page_markdown(site, page, theme.title, body)
     return Page(page, theme.title, markdown, search="text", hide=("toc",))

@@ -16,7 +16,7 @@ import pandas as pd
 
 from wijkmonitor.core.hookspecs import Download, PageSection, hookimpl
 from wijkmonitor.core.kinds import FormulaKind
-from wijkmonitor.website.common import download, indicator_page
+from wijkmonitor.website.addresses import download, indicator_page
 from wijkmonitor.website.markup import esc, link
 
 KIND = "woningbezetting"

@@ -100,7 +100,7 @@ site, en `mkdocs.yml` bepaalt onder `nav` waar hij in het menu staat.
 GITIGNORE = "site/\nbuild/\n.site.tmp-*/\n"
 
 
-def scaffold_files() -> dict[str, str]:
+def new_monitor_files() -> dict[str, str]:
     """Relative path -> contents of every file of a new monitor."""
     mkdocs_yml = (STATIC / "mkdocs.yml").read_text(encoding="utf-8")
     return {
@@ -116,7 +116,7 @@ def scaffold_files() -> dict[str, str]:
     }
 
 
-class ScaffoldError(Exception):
+class NewMonitorError(Exception):
     pass
 
 
@@ -132,15 +132,15 @@ def init_monitor(target: Path) -> list[Path]:
     next ``init`` would refuse. An OSError names the file of ``target`` being written."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ScaffoldError(f"{target}: exists and is not empty; choose a new directory")
+        raise NewMonitorError(f"{target}: exists and is not empty; choose a new directory")
     parent = target.parent
     if parent.exists() and not parent.is_dir():
-        raise ScaffoldError(f"{parent}: is a file, not a directory; choose a new directory")
+        raise NewMonitorError(f"{parent}: is a file, not a directory; choose a new directory")
     parent.mkdir(parents=True, exist_ok=True)
     remove_stale(parent, _work_pattern(target))  # left by a killed init
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-{owner_tag()}-", dir=parent))
     try:
-        for name, text in scaffold_files().items():
+        for name, text in new_monitor_files().items():
             path = work / name
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,7 +156,7 @@ def init_monitor(target: Path) -> list[Path]:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return [target / name for name in scaffold_files()]
+    return [target / name for name in new_monitor_files()]
 
 
 def _umask() -> int:

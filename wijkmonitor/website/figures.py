@@ -1,52 +1,16 @@
-"""Addresses of the pages and the pieces every page shares (banner, download note, cells)."""
+"""How figures and the deviation p are shown: table cells, p's unit and decimals, and
+the sentences saying what p means (worded after each indicator's resolved comparison
+kind; see docs/methods.md §3)."""
 
 from __future__ import annotations
 
-import json
 import math
 
 from wijkmonitor.core.model import Indicator
-from wijkmonitor.website.markup import admonition, esc, link, rel
+from wijkmonitor.website.markup import esc
 from wijkmonitor.website.numbers import fmt_cell
 from wijkmonitor.website.sitedata import ChangeRow, SiteData
 from wijkmonitor.website.texts import DEVELOPMENT_LABELS, DEVELOPMENT_SYMBOLS, GapChange
-
-HOME = "index.md"
-THEMES = "thema/index.md"
-AREAS = "wijk/index.md"
-GEMEENTEN = "gemeente/index.md"
-INDICATORS = "indicator/index.md"
-DEFINITIONS = "definities/index.md"
-DOWNLOADS = "downloads/index.md"
-GLOSSARY = "begrippen/index.md"
-RESULTS_CSV = "downloads/results.csv"
-CHANGES_CSV = "downloads/changes.csv"
-INDICATORS_JSON = "downloads/indicators.json"
-
-
-def download(name: str) -> str:
-    """A file under /downloads/ (the build's own or a plugin's)."""
-    return f"downloads/{name}"
-
-
-def theme_page(theme_id: str) -> str:
-    return f"thema/{theme_id}/index.md"
-
-
-def area_page(code: str) -> str:
-    return f"wijk/{code}/index.md"
-
-
-def gemeente_page(code: str) -> str:
-    return f"gemeente/{code}/index.md"
-
-
-def indicator_page(ind_id: str) -> str:
-    return f"indicator/{ind_id}/index.md"
-
-
-def yaml_copy(ind_id: str) -> str:
-    return f"definities/yaml/{ind_id}.yml"
 
 
 def p_in_own_unit(site: SiteData, indicator: Indicator) -> bool:
@@ -99,49 +63,6 @@ def p_meaning(site: SiteData, indicators: list[Indicator], area: str, reference:
     )
 
 
-# The footer of every page of a synthetic monitor (the banner is on pages of figures).
-SYNTHETIC_NOTICE = "Synthetische gegevens: de cijfers op deze site zijn geen echte cijfers."
-
-
-def synthetic_banner(site: SiteData) -> str:
-    if not site.monitor.synthetic:
-        return ""
-    return admonition(
-        "warning",
-        "Synthetische gegevens",
-        "De cijfers op deze pagina zijn kunstmatig gemaakt om de monitor te demonstreren. "
-        "Ze beschrijven geen echte wijken en mogen niet als feiten worden gebruikt.",
-    )
-
-
-def downloads_note(page: str) -> str:
-    return (
-        "Cijfers downloaden: "
-        f"[results.csv]({rel(page, RESULTS_CSV)}) · [changes.csv]({rel(page, CHANGES_CSV)}) · "
-        f"[alle downloads]({rel(page, DOWNLOADS)}). "
-        "Tekens in tabellen: **.** = geen cijfer (niet beschikbaar of niet te berekenen), "
-        "**x** = geheim "
-        "(te kleine aantallen).\n{: .wm-downloads }\n"
-    )
-
-
-def page_markdown(site: SiteData, page: str, title: str, body: str, figures: bool = True) -> str:
-    """The whole page: heading, the synthetic-data banner, the body, the download note.
-
-    ``title`` is plain text. It also goes in the front matter (as JSON, which is YAML), so
-    the site generator takes the page title from there rather than from the rendered
-    heading; the home page keeps the site's name as its title.
-    """
-    front = "" if page == HOME else f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
-    parts = [f"{front}# {esc(title)}\n"]
-    if figures:
-        parts.append(synthetic_banner(site))
-    parts.append(body.rstrip() + "\n")
-    if figures:
-        parts.append(downloads_note(page))
-    return "\n".join(p for p in parts if p)
-
-
 # A development class as a coloured label with a sign and a word: it reads without the
 # colour, and a screen reader reads the word (the sign is hidden from it).
 _DEVELOPMENT_CELLS = {
@@ -181,10 +102,6 @@ def gap_of(row: ChangeRow) -> GapChange:
 def p_decimals(site: SiteData, indicator: Indicator) -> int:
     """A percentage to one decimal; a difference with the indicator's own decimals."""
     return indicator.decimals if p_in_own_unit(site, indicator) else 1
-
-
-def indicator_link(page: str, indicator: Indicator) -> str:
-    return link(indicator.title, page, indicator_page(indicator.id))
 
 
 def is_missing(value: float) -> bool:

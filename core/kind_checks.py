@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from wijkmonitor.core.model import Indicator
-from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds
+from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, kind_plugin
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.core.yamlfile import LocatedYaml
 
@@ -44,10 +44,23 @@ def resolved_options(spec: Mapping[str, object], declared: Mapping) -> dict[str,
 
 
 def _kind_and_unknown_keys(
-    spec: Mapping[str, object], kinds: Mapping, doc: LocatedYaml, section: str, keys
+    spec: Mapping[str, object],
+    kinds: Mapping,
+    doc: LocatedYaml,
+    section: str,
+    keys,
+    disabled: Collection[str] = (),
 ) -> tuple:
-    """The registered kind ``spec`` names, and a Problem per key that kind does not know."""
+    """The registered kind ``spec`` names, and a Problem per key that kind does not know.
+    A kind of a plugin the monitor switches off (``disabled``) is not there for it."""
     kind = kinds.get(str(spec.get("kind")))
+    owner = kind_plugin(section, kind.name) if kind is not None else None
+    if owner in disabled:
+        message = (
+            f"{kind.name!r} is a kind of the plugin {owner!r}, which monitor.yml switches off "
+            f"(plugins: {owner}: enabled: false); switch it on or remove this indicator"
+        )
+        raise ProblemsError([doc.problem((section, "kind"), message)])
     if kind is None:
         message = f"{spec.get('kind')!r} is not one of {', '.join(kinds)}"
         if "kind" not in spec:
@@ -64,8 +77,11 @@ def _kind_and_unknown_keys(
     return kind, problems
 
 
-def check_formula(indicator: Indicator, doc: LocatedYaml, variables: set[str]) -> dict[str, str]:
-    """Return {input field: variable}; raise naming the field and what is allowed."""
+def check_formula(
+    indicator: Indicator, doc: LocatedYaml, variables: set[str], disabled: Collection[str] = ()
+) -> dict[str, str]:
+    """Return {input field: variable}; raise naming the field and what is allowed.
+    ``disabled``: the plugins the monitor switches off (their kinds are not there)."""
     spec = indicator.formula
     kind, problems = _kind_and_unknown_keys(
         spec,
@@ -73,6 +89,7 @@ def check_formula(indicator: Indicator, doc: LocatedYaml, variables: set[str]) -
         doc,
         "formula",
         lambda k: (*k.inputs, *k.optional_inputs, *k.options),
+        disabled,
     )
     fields = (*kind.inputs, *kind.optional_inputs)
     problems += _check_options(

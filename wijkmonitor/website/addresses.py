@@ -1,0 +1,50 @@
+"""Where every page and download of the site lives (its path in the docs tree).
+
+The one place that knows the site's URL layout: pages, plugins and the build ask here.
+"""
+
+from __future__ import annotations
+
+from wijkmonitor.core.model import Indicator
+from wijkmonitor.website.markup import link
+
+HOME = "index.md"
+THEMES = "thema/index.md"
+AREAS = "wijk/index.md"
+GEMEENTEN = "gemeente/index.md"
+INDICATORS = "indicator/index.md"
+DEFINITIONS = "definities/index.md"
+DOWNLOADS = "downloads/index.md"
+GLOSSARY = "begrippen/index.md"
+RESULTS_CSV = "downloads/results.csv"
+CHANGES_CSV = "downloads/changes.csv"
+INDICATORS_JSON = "downloads/indicators.json"
+
+
+def download(name: str) -> str:
+    """A file under /downloads/ (the build's own or a plugin's)."""
+    return f"downloads/{name}"
+
+
+def theme_page(theme_id: str) -> str:
+    return f"thema/{theme_id}/index.md"
+
+
+def area_page(code: str) -> str:
+    return f"wijk/{code}/index.md"
+
+
+def gemeente_page(code: str) -> str:
+    return f"gemeente/{code}/index.md"
+
+
+def indicator_page(ind_id: str) -> str:
+    return f"indicator/{ind_id}/index.md"
+
+
+def yaml_copy(ind_id: str) -> str:
+    return f"definities/yaml/{ind_id}.yml"
+
+
+def indicator_link(page: str, indicator: Indicator) -> str:
+    return link(indicator.title, page, indicator_page(indicator.id))
