@@ -33,7 +33,7 @@ from wijkmonitor.core.regions import (
     reference_warnings,
 )
 from wijkmonitor.core.tidy import COLUMNS as DATA_COLUMNS
-from wijkmonitor.core.tidy import duplicated_keys, locate_rows
+from wijkmonitor.core.tidy import NOT_AVAILABLE, duplicated_keys, locate_rows
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
 
 # indicators/themes.yml, and spellings of it that are not indicators either.
@@ -580,7 +580,7 @@ def _periods_with_data(data: pd.DataFrame, inputs: dict[str, dict[str, str]]) ->
         return {ind_id: np.array([], dtype="int64") for ind_id in inputs}
     first = int(period.min())
     has = np.zeros((len(variable.categories), int(period.max()) - first + 1), dtype=bool)
-    figure = np.asarray(data["status"] != ".") & (variable.codes >= 0)
+    figure = np.asarray(data["status"] != NOT_AVAILABLE) & (variable.codes >= 0)
     has[variable.codes[figure], period[figure] - first] = True
     row = {str(v): i for i, v in enumerate(variable.categories)}
     result = {}

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from wijkmonitor.core.tidy import NOT_AVAILABLE, SECRET  # the CBS symbols, shown as they are
+
 MINUS = "\u2212"  # a real minus sign: a hyphen is CBS's symbol for nil
-NOT_AVAILABLE = "."
-SECRET = "x"
 
 # For charts: vega-embed's ``formatLocale`` (d3-format) with the same notation.
 D3_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]}
