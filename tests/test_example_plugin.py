@@ -3,15 +3,13 @@ as a package, adds a formula kind, a page section and a download to a built site
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tests.conftest import ROOT, write_monitor
+from tests.plugin_install import pip_install, run_cli
 
 EXAMPLE = ROOT / "examples" / "plugins" / "woningbezetting"
 
@@ -58,26 +56,11 @@ def plugin_path(tmp_path_factory) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "wm_woningbezetting.py"):
         (source / name).write_bytes((EXAMPLE / name).read_bytes())
-    subprocess.run(
-        [
-            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-            "--no-build-isolation", "--no-index", "--target", str(target), str(source),
-        ],
-        check=True,
-    )  # fmt: skip
-    return target
-
-
-def run(plugin_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(plugin_path)}
-    return subprocess.run(
-        [sys.executable, "-m", "wijkmonitor", *args],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+    return pip_install(source, target)
 
 
 def test_plugins_lists_the_example_and_its_hooks(plugin_path):
-    result = run(plugin_path, "plugins")
+    result = run_cli(plugin_path, "plugins")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("woningbezetting "))
@@ -100,7 +83,7 @@ def test_a_site_built_with_the_example_plugin(plugin_path, tmp_path):
         },
     )
     site = tmp_path / "site"
-    result = run(plugin_path, "build", str(root), "--site-dir", str(site))
+    result = run_cli(plugin_path, "build", str(root), "--site-dir", str(site))
     assert result.returncode == 0, result.stderr
 
     # The kind: the gemeente's value; the focus area (2,000 dwellings) lies below

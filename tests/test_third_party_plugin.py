@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import write_monitor
+from tests.plugin_install import pip_install, run_cli
 
 PLUGIN_PYPROJECT = """\
 [build-system]
@@ -89,26 +89,11 @@ def plugin_path(tmp_path_factory) -> Path:
     (src / "pyproject.toml").write_text(PLUGIN_PYPROJECT)
     (src / "wm_household_size.py").write_text(PLUGIN_MODULE)
     target = tmp_path_factory.mktemp("plugin-site")
-    subprocess.run(
-        [
-            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-            "--no-build-isolation", "--no-index", "--target", str(target), str(src),
-        ],
-        check=True,
-    )  # fmt: skip
-    return target
-
-
-def run(plugin_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(plugin_path)}
-    return subprocess.run(
-        [sys.executable, "-m", "wijkmonitor", *args],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+    return pip_install(src, target)
 
 
 def test_plugins_lists_the_third_party_kind(plugin_path):
-    result = run(plugin_path, "plugins")
+    result = run_cli(plugin_path, "plugins")
     assert result.returncode == 0, result.stderr
     assert "household_size" in result.stdout
     assert "wijkmonitor-household-size 1.2.3" in result.stdout
@@ -124,7 +109,7 @@ def test_third_party_kind_is_computed(plugin_path, tmp_path):
         },
     )
     out = tmp_path / "out"
-    result = run(plugin_path, "compute", str(root), "--out", str(out))
+    result = run_cli(plugin_path, "compute", str(root), "--out", str(out))
     assert result.returncode == 0, result.stderr
     values = pd.read_csv(out / "results.csv", dtype={"region": str}).set_index("region")
     assert values.loc["GM0001", "value"] == pytest.approx(2.1)
