@@ -35,10 +35,12 @@ from wijkmonitor.core.changes import (
 )
 from wijkmonitor.core.grid import Grid, reference_rows, take
 from wijkmonitor.core.kinds import FormulaKind, IndicatorKinds
+from wijkmonitor.core.lineage import add_data_source
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.monitor import Monitor
 from wijkmonitor.core.pluginmanager import kind_plugin
 from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.core.significance import VERDICTS, interval_bounds, verdict_codes
 from wijkmonitor.core.suppression import Count, Relations, complementary, relations
 
 VALUE_COLUMNS = [
@@ -53,6 +55,9 @@ VALUE_COLUMNS = [
     "status",
     "deviation_status",
     "denominator",
+    "ci_lower",
+    "ci_upper",
+    "verdict",
 ]
 # A figure that cannot be computed: a division by zero (a share of nobody, a mean of no
 # sales, a spread of fewer than two), or p against a reference value of 0. The site shows
@@ -85,6 +90,9 @@ class IndicatorResult:
     reference_code: np.ndarray  # status of the reference value, as the codes of ``code``
     deviation_se: np.ndarray  # standard error of p where counts are known, else NaN
     keep: np.ndarray  # rows that belong in the results table
+    ci_lower: np.ndarray  # 95 % interval of a published figure (methods §11), else NaN
+    ci_upper: np.ndarray
+    verdict: np.ndarray  # index into significance.VERDICTS
 
 
 def _weighted_inputs(monitor: Monitor) -> list[tuple[str, str]]:
@@ -138,6 +146,10 @@ class Computed:
     secret: np.ndarray  # cells that must stay secret: primary suppression and source "x"
     share: np.ndarray | None  # the proportion behind a ratio of shares (for its error)
     counts: list[Count]  # the counts behind the figure (arrays of the inputs, no copies)
+    # The summed inputs the kind's declared interval needs (references, no copies): the
+    # interval is computed after suppression, so no grid-sized bounds wait per indicator.
+    interval_inputs: dict[str, np.ndarray] | None = None
+    is_area: np.ndarray | None = None
 
 
 def compute_values(
@@ -178,7 +190,21 @@ def compute_values(
             indicator, "formula", kind.name, grid.n_rows, kind.proportion, frame, options
         )
     counts = _counts(kind, inputs, values)
-    return Computed(value, code.astype("int8"), denominator, secret, share, counts)
+    interval_inputs = None
+    if kind.interval is not None:
+        # Declared interval inputs are never weighted (kinds.Interval), so they are the
+        # summed columns themselves.
+        interval_inputs = {f: values[inputs[f]] for f in kind.interval.fields() if f in inputs}
+    return Computed(
+        value,
+        code.astype("int8"),
+        denominator,
+        secret,
+        share,
+        counts,
+        interval_inputs,
+        is_area,
+    )
 
 
 def _counts(kind: FormulaKind, inputs: dict[str, str], values: dict) -> list[Count]:
@@ -310,7 +336,22 @@ def compute_indicator(
         deviation_se = np.where(np.isfinite(deviation_se), deviation_se, np.nan)
     # Counts travel with their figure only: a hidden cell's denominator is as secret as
     # its value (and would give the value away through the parent's sum).
-    denominator = np.where(code == FIGURE, denominator, np.nan)
+    figure = code == FIGURE
+    denominator = np.where(figure, denominator, np.nan)
+    # So does its interval, which gives its counts back as well as the value does; the
+    # verdict needs a published interval and a published reference value (methods §11).
+    ci_lower = ci_upper = np.full(grid.n_rows, np.nan)
+    interval = kinds.formula.interval
+    if interval is not None and computed.interval_inputs is not None:
+        lower, upper = interval_bounds(
+            interval, computed.interval_inputs, kinds.formula_options, value, computed.is_area
+        )
+        ci_lower = np.where(figure, lower, np.nan)
+        ci_upper = np.where(figure, upper, np.nan)
+    reference_figure = np.where(reference_code == FIGURE, reference_value, np.nan)
+    verdict = verdict_codes(
+        ci_lower, ci_upper, reference_figure, direction_sign(indicator.direction)
+    )
     return IndicatorResult(
         value,
         code.astype("int8"),
@@ -321,6 +362,9 @@ def compute_indicator(
         reference_code.astype("int8"),
         deviation_se,
         keep,
+        ci_lower,
+        ci_upper,
+        verdict,
     )
 
 
@@ -366,6 +410,9 @@ def _values_frame(
                 STATUS_INDEX[result.deviation_code[rows]], categories=STATUS_CATEGORIES
             ),
             "denominator": result.denominator[rows],
+            "ci_lower": result.ci_lower[rows],
+            "ci_upper": result.ci_upper[rows],
+            "verdict": pd.Categorical.from_codes(result.verdict[rows], categories=VERDICTS),
         }
     )
 
@@ -475,7 +522,7 @@ def compute_results(monitor: Monitor) -> Results:
             change_frames.append(changes)
     return Results(
         monitor=monitor,
-        values=_concat(value_frames, VALUE_COLUMNS),
+        values=add_data_source(_concat(value_frames, VALUE_COLUMNS), monitor),
         changes=_concat(change_frames, CHANGE_COLUMNS),
     )
 

@@ -151,7 +151,11 @@ def load_data(monitor_dir, config, regions):
     An implementation may leave out arguments it does not need.
     Columns: ``region`` (str), ``period`` (int), ``variable`` (str), ``value``
     (float, NaN where there is no figure) and ``status`` (str: "" for a figure,
-    ``.`` not available, ``x`` secret, ``-`` nil). Raise
+    ``.`` not available, ``x`` secret, ``-`` nil); optionally ``source`` (str: where
+    the row comes from, e.g. ``CBS StatLine 85163NED``; rows without one, or a frame
+    without the column, get the plugin's name). The sources of an indicator's inputs
+    reach ``results.csv`` as ``data_source`` (``core/lineage.py``). Built-in use: the
+    CSV source (a file's ``source`` column, else the file's path). Raise
     :class:`wijkmonitor.core.problems.ProblemsError` for bad input, naming file, line
     and field. All frames returned by all plugins are concatenated; a
     (region, period, variable) given twice is an error. Any other exception is

@@ -13,6 +13,56 @@ FormulaCompute = Callable[[pd.DataFrame, Mapping[str, object]], pd.Series]
 # compute(value, reference_value, options) -> deviation p
 ComparisonCompute = Callable[[pd.Series, pd.Series, Mapping[str, float]], pd.Series]
 
+# The ways a formula kind's value can get a 95 % confidence interval (methods §11).
+INTERVAL_METHODS = ("wilson", "poisson", "standard_error")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """How a formula kind's value gets its 95 % confidence interval (methods §11).
+
+    The engine computes the interval from the kind's inputs (summed per area), so the
+    declaration says which inputs play which part:
+
+    method:  ``"wilson"``: the value is a share of counted units, scale x count / base
+             with count among base (Wilson score interval); ``"poisson"``: the value is a
+             rate of events, scale x count / base (Byar's approximation of the exact
+             Poisson limits of count); ``"standard_error"``: the value is given with its
+             standard error s in the input ``standard_error``: value +/- z x s.
+    count, base: input fields (``wilson``, ``poisson``). Both must be summed (not
+             ``weighted``) count inputs of the kind (``FormulaKind.count_inputs``), and
+             for ``wilson`` a declared ``count_pairs`` pair: a published interval gives
+             its counts back, so they must be protected as counts by disclosure control
+             (methods §6).
+    scale:   the value is scale x count / base: 100 for a percentage.
+    scale_option: an option that multiplies the scale too (``per`` of a rate).
+    standard_error: the input field holding s (``standard_error``), in the value's
+             unit. A standard error cannot be summed, so composite areas get no interval.
+    """
+
+    method: str
+    count: str | None = None
+    base: str | None = None
+    scale: float = 1.0
+    scale_option: str | None = None
+    standard_error: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.method not in INTERVAL_METHODS:
+            raise ValueError(
+                f"interval method {self.method!r} is not one of {', '.join(INTERVAL_METHODS)}"
+            )
+        if self.method == "standard_error":
+            if not self.standard_error:
+                raise ValueError("interval method 'standard_error' needs a standard_error input")
+        elif not (self.count and self.base):
+            raise ValueError(f"interval method {self.method!r} needs a count and a base input")
+
+    def fields(self) -> tuple[str, ...]:
+        """The input fields the interval is computed from."""
+        named = (self.count, self.base, self.standard_error)
+        return tuple(f for f in named if f is not None)
+
 
 @dataclass(frozen=True)
 class FormulaKind:
@@ -48,6 +98,9 @@ class FormulaKind:
                  so suppression breaks such sums up (methods §6). A kind built
                  on counts that leaves this out loses that protection. Both inputs of a
                  pair are counts (see ``counts``).
+    interval:    how the value gets its 95 % confidence interval (:class:`Interval`), or
+                 None: no interval, and so no verdict against the reference (methods
+                 §11). Declare one only where the inputs say how uncertain the value is.
     """
 
     name: str
@@ -64,6 +117,45 @@ class FormulaKind:
     counts: tuple[str, ...] | None = None
     signed_options: tuple[str, ...] = ()
     count_pairs: tuple[tuple[str, str], ...] = ()
+    interval: Interval | None = None
+
+    def __post_init__(self) -> None:
+        # A wrong declaration is the plugin's error, raised where it registers its kinds
+        # (and named there), never a silently missing or wrong interval.
+        interval = self.interval
+        if interval is None:
+            return
+        if interval.method == "standard_error":
+            if interval.standard_error not in (*self.inputs, *self.optional_inputs):
+                raise ValueError(
+                    f"formula kind {self.name!r}: interval standard_error "
+                    f"{interval.standard_error!r} is not one of its inputs"
+                )
+        else:
+            counts = self.count_inputs()
+            for role in ("count", "base"):
+                field_ = getattr(interval, role)
+                if field_ not in self.inputs or field_ not in counts:
+                    raise ValueError(
+                        f"formula kind {self.name!r}: interval {role} {field_!r} is not one "
+                        "of its required count inputs"
+                    )
+                if field_ in self.weighted:
+                    raise ValueError(
+                        f"formula kind {self.name!r}: interval {role} {field_!r} is a weighted "
+                        "input; an interval needs summed counts"
+                    )
+            pair = (interval.count, interval.base)
+            if interval.method == "wilson" and pair not in self.count_pairs:
+                raise ValueError(
+                    f"formula kind {self.name!r}: a Wilson interval needs {pair!r} "
+                    "declared in count_pairs (the count is part of the base)"
+                )
+        if interval.scale_option is not None and interval.scale_option not in self.options:
+            raise ValueError(
+                f"formula kind {self.name!r}: interval scale_option "
+                f"{interval.scale_option!r} is not one of its options"
+            )
 
     def count_inputs(self) -> tuple[str, ...]:
         """The input fields whose variables must not be negative."""

@@ -102,6 +102,8 @@ class Settings(Strict):
     # Where counts are known (share and rate kinds compared by ratio), a change of p
     # smaller than this many standard errors is "no change" too; 0 turns the test off.
     no_change_z: float = Field(default=1.96, ge=0)
+    # Also write a printable A4 profile (PDF) per area page, as `build --pdf` does.
+    pdf_profiles: bool = False
 
 
 class BoundaryFile(Strict):

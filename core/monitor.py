@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from wijkmonitor.core.inputfiles import check_input, input_files, misnamed_hint
 from wijkmonitor.core.kind_checks import check_comparison, check_formula, resolved_options
 from wijkmonitor.core.kinds import DEVIATION_UNITS, IndicatorKinds
+from wijkmonitor.core.lineage import with_source
 from wijkmonitor.core.model import ID_PATTERN, Indicator, MonitorConfig, Settings, Theme
 from wijkmonitor.core.pluginmanager import (
     comparison_kinds,
@@ -33,7 +34,7 @@ from wijkmonitor.core.regions import (
     reference_warnings,
 )
 from wijkmonitor.core.tidy import COLUMNS as DATA_COLUMNS
-from wijkmonitor.core.tidy import NOT_AVAILABLE, duplicated_keys, locate_rows
+from wijkmonitor.core.tidy import NOT_AVAILABLE, SOURCE, duplicated_keys, locate_rows
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
 
 # indicators/themes.yml, and spellings of it that are not indicators either.
@@ -305,7 +306,8 @@ def _call_load_data(impl, kwargs: dict) -> pd.DataFrame | None:
             f"needs {', '.join(DATA_COLUMNS)}"
         )
         raise ProblemsError([Problem(where, None, "load_data", message)])
-    return frame[DATA_COLUMNS]
+    # Lineage: rows without a source of their own are the plugin's (core/lineage.py).
+    return with_source(frame, name)
 
 
 def _load_data(root: Path, config: MonitorConfig, base: pd.DataFrame) -> pd.DataFrame:
@@ -392,7 +394,7 @@ def _sources_of(
 def _concat_data(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate data sources, keeping codes categorical (millions of rows stay small)."""
     columns = {}
-    for column in ("region", "variable", "status"):
+    for column in ("region", "variable", "status", SOURCE):
         parts = [
             pd.Categorical(f[column].astype(str))
             if f[column].dtype != "category"
@@ -407,6 +409,7 @@ def _concat_data(frames: list[pd.DataFrame]) -> pd.DataFrame:
             "variable": columns["variable"],
             "value": np.concatenate([f["value"].to_numpy(dtype="float64") for f in frames]),
             "status": columns["status"],
+            SOURCE: columns[SOURCE],
         }
     )
 

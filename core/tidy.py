@@ -36,7 +36,7 @@ from wijkmonitor.core.csvfile import (
     row_problems,
 )
 from wijkmonitor.core.inputfiles import data_files, input_problem, read_input
-from wijkmonitor.core.model import FIRST_YEAR, LAST_YEAR
+from wijkmonitor.core.model import FIRST_YEAR, LAST_YEAR, strip_bidi
 from wijkmonitor.core.problems import MAX_REPORTED, Problem, ProblemsError, and_more
 
 # The CBS symbols.
@@ -55,6 +55,10 @@ STATUS_LIST = ", ".join(["''", *SYMBOLS])
 # The columns of a tidy file, in the order they are written; status may be left out.
 COLUMNS = ["region", "period", "variable", "value", "status"]
 REQUIRED = COLUMNS[:4]
+# Optional last column: where the row's figure comes from (``CBS StatLine 85163NED``, a
+# file name). A file without it, or an empty cell, leaves it to the data source that
+# reads the file (the CSV source names the file); see ``core/lineage.py``.
+SOURCE = "source"
 # The largest figure a monitor may hold: exact in float64 (below 2**53), far above any
 # count or amount of a region (all Dutch incomes together are about 5e11 euros), and
 # small enough that sums over 20,000 regions stay far from overflowing.
@@ -66,15 +70,15 @@ NUMBER_LITERAL = r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
 
 # --- reading a tidy file ------------------------------------------------------------------
 
-CATEGORY_COLUMNS = ("region", "period", "variable", "status")
+CATEGORY_COLUMNS = ("region", "period", "variable", "status", SOURCE)
 
 
 def _header(data: bytes, display: str) -> pd.Index:
     header = read_csv_bytes(data, display, nrows=0).columns
     missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
+    unknown = [c for c in header if c not in (*COLUMNS, SOURCE)]
     if missing or unknown:
-        message = f"columns must be {', '.join(REQUIRED)} and optionally status"
+        message = f"columns must be {', '.join(REQUIRED)} and optionally status and {SOURCE}"
         if missing:
             message += f"; missing: {', '.join(missing)}"
         if unknown:
@@ -95,7 +99,7 @@ def _read(data: bytes, display: str, header: pd.Index, value_dtype: str) -> pd.D
     )
     if "status" not in frame.columns:
         frame["status"] = pd.Categorical.from_codes(np.zeros(len(frame), "int8"), [""])
-    for column in CATEGORY_COLUMNS:
+    for column in (c for c in CATEGORY_COLUMNS if c in frame.columns):
         if not pd.api.types.is_string_dtype(frame[column].cat.categories):
             # pandas infers numeric categories (PC4 codes 1001, 1002): codes are text.
             frame[column] = frame[column].cat.rename_categories(
@@ -162,6 +166,15 @@ def _figure_problems(value: np.ndarray, status: pd.Series) -> tuple[np.ndarray, 
     nil = np.asarray(categories == NIL)[codes] if len(categories) else codes < 0
     contradiction = figure & (symbol | (nil & (value != 0)))
     return out_of_range, contradiction
+
+
+def _without_bidi(column: pd.Series) -> pd.Categorical:
+    """A categorical text column without bidi controls; two categories that differ only
+    in them become one."""
+    cleaned = column.cat.categories.astype(str).map(strip_bidi).str.strip()
+    merged, names = pd.factorize(cleaned)
+    codes = column.cat.codes.to_numpy()
+    return pd.Categorical.from_codes(np.where(codes >= 0, merged[codes], -1), names)
 
 
 def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None) -> pd.DataFrame:
@@ -316,6 +329,10 @@ def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None)
             "status": status,
         }
     )
+    if SOURCE in frame.columns:
+        # Shown on the site and written to results.csv: free text, so without the bidi
+        # controls every text of the monitor's files loses (per category, not per row).
+        tidy[SOURCE] = _without_bidi(frame[SOURCE])
     dupes = duplicated_keys(tidy)
     if dupes.any():
         raise ProblemsError(_duplicate_problems(display, tidy, dupes, lines))
@@ -396,11 +413,13 @@ def locate_rows(root: Path, keys: pd.DataFrame) -> dict[tuple, list[tuple[str, i
 
 
 def write_tidy_csv(tidy: pd.DataFrame, path: Path) -> None:
-    """Write ``tidy`` as a tidy file, every column of COLUMNS, sorted by variable, region
-    and period: no figure (NaN) is an empty field, and a figure has no needless ``.0``
-    (``%.15g`` keeps every digit a float64 figure below MAX_FIGURE holds). The file is
-    written beside and renamed, so a failed run leaves the previous file whole."""
+    """Write ``tidy`` as a tidy file, every column of COLUMNS (and ``source`` when the
+    frame has one), sorted by variable, region and period: no figure (NaN) is an empty
+    field, and a figure has no needless ``.0`` (``%.15g`` keeps every digit a float64
+    figure below MAX_FIGURE holds). The file is written beside and renamed, so a failed
+    run leaves the previous file whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = tidy[COLUMNS].sort_values(["variable", "region", "period"], kind="stable")
+    columns = [*COLUMNS, SOURCE] if SOURCE in tidy.columns else COLUMNS
+    out = tidy[columns].sort_values(["variable", "region", "period"], kind="stable")
     with replacing([path]) as (partial,):
         out.to_csv(partial, index=False, float_format="%.15g")

@@ -2,6 +2,10 @@
 
 Each ``compute`` is vectorised over all areas and periods at once. Division by zero
 gives NaN (no figure), never an infinite value.
+
+Only ``share`` and ``rate`` declare a confidence interval (methods §11): their inputs are
+the counts it needs. A mean, a given score, a quotient or a spread has no standard error
+among its inputs, so it gets no interval and no verdict rather than an invented one.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wijkmonitor.core.hookspecs import hookimpl
-from wijkmonitor.core.kinds import FormulaKind
+from wijkmonitor.core.kinds import FormulaKind, Interval
 
 
 def _divide(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -71,6 +75,8 @@ FORMULA_KINDS = [
         denominator="denominator",
         proportion=proportion,
         count_pairs=(("numerator", "denominator"),),
+        # A share of counted units: Wilson (methods §11), in % like the value.
+        interval=Interval("wilson", count="numerator", base="denominator", scale=100.0),
         describe=lambda f: f"100 × {f['numerator']} / {f['denominator']}",
     ),
     FormulaKind(
@@ -81,6 +87,8 @@ FORMULA_KINDS = [
         denominator="denominator",
         proportion=proportion,
         count_pairs=(("numerator", "denominator"),),
+        # Counted events per N: Byar's Poisson limits (methods §11), times per / N.
+        interval=Interval("poisson", count="numerator", base="denominator", scale_option="per"),
         describe=lambda f: f"{_per(f)} × {f['numerator']} / {f['denominator']}",
     ),
     FormulaKind(

@@ -126,3 +126,37 @@ def page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
     }
     assert list(pages) == PAGE_TYPES  # one list of page types for every browser test
     return pages
+
+
+def draw_every_chart(page: object, timeout_ms: int = 60_000) -> None:
+    """Bring every chart into view once, then wait until all are drawn: charts below the
+    fold may be drawn only when they come into view. Ends scrolled back to the top."""
+    page.evaluate(
+        """async () => {
+            for (const el of document.querySelectorAll('.wm-chart')) {
+                el.scrollIntoView({block: 'center'});
+                // Two frames: intersection observers see where a frame was drawn.
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            }
+        }"""
+    )
+    page.wait_for_function(ALL_CHARTS_DRAWN, timeout=timeout_ms)
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
+# Boxes (left and right edge, in CSS px of the viewport) of what must lie inside the
+# viewport's width: the document itself, every chart and every table's scroll box.
+BOXES_OUTSIDE = """() => {
+    const width = document.documentElement.clientWidth;
+    const outside = [];
+    const selector = '.wm-chart, .wm-chart svg, .wm-chart canvas, .md-typeset__scrollwrap';
+    for (const el of document.querySelectorAll(selector)) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;  // not displayed (print)
+        if (r.left < -0.5 || r.right > width + 0.5) {
+            const name = el.tagName.toLowerCase() + '.' + (el.getAttribute('class') || '');
+            outside.push(`${name} at ${Math.round(r.left)}..${Math.round(r.right)}`);
+        }
+    }
+    return outside;
+}"""

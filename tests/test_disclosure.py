@@ -8,6 +8,12 @@ and tries to recover any suppressed numerator or denominator: by differences (pa
 minus the published children, composite minus composite) and, stronger, by solving
 the whole linear system of published sums in exact rational arithmetic. A suppressed
 value must never be uniquely determined.
+
+The attacker also reads the confidence intervals and verdicts (methods §11): a
+suppressed cell publishes neither, a verdict never speaks of a suppressed reference
+value, and every published interval and verdict is a function of published figures
+only (the value, the denominator and the reference value), so they add nothing to what
+the attacks above already use.
 """
 
 from __future__ import annotations
@@ -26,10 +32,11 @@ from hypothesis import strategies as st
 from tests.conftest import THEMES, write_monitor
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.hookspecs import hookimpl
-from wijkmonitor.core.kinds import FormulaKind
+from wijkmonitor.core.kinds import FormulaKind, Interval
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
 from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, plugin_manager
+from wijkmonitor.core.significance import verdicts, wilson_interval
 
 GEMEENTE = "GM0001"
 
@@ -127,9 +134,36 @@ def _published(results_csv: Path) -> pd.DataFrame:
     denominator where a figure is published (the numerator is value x denominator / 100)."""
     table = pd.read_csv(results_csv, dtype={"region": str}, keep_default_na=False)
     table["status"] = table["status"].astype(str)
-    for column in ("value", "denominator", "deviation", "reference_value"):
+    for column in ("value", "denominator", "deviation", "reference_value", "ci_lower", "ci_upper"):
         table[column] = pd.to_numeric(table[column], errors="coerce")
     return table
+
+
+def _intervals_restate_published_figures(rows: pd.DataFrame, secret: list[str]) -> None:
+    """The interval attack: bounds and verdicts give nothing beyond published figures.
+
+    A suppressed cell has no bounds (they would give its share and, with the width, its
+    denominator back) and no verdict; a cell whose reference is suppressed has no verdict
+    (better or worse would say on which side of its own bounds the hidden value lies).
+    Every published pair of bounds is the Wilson interval of the published value and
+    denominator, and every verdict follows from the published bounds and reference value:
+    so tiny published counts only have their interval restated, never anything hidden."""
+    for region in secret:
+        assert np.isnan(rows.at[region, "ci_lower"]), region
+        assert np.isnan(rows.at[region, "ci_upper"]), region
+        assert rows.at[region, "verdict"] == "not_compared", region
+    for region in rows.index:
+        if rows.at[region, "reference_region"] in secret:
+            assert rows.at[region, "verdict"] == "not_compared", region
+    published = rows[rows["status"] == ""]
+    n = published["denominator"].to_numpy()
+    lower, upper = wilson_interval(published["value"].to_numpy() * n / 100, n)
+    np.testing.assert_allclose(published["ci_lower"], 100 * lower, atol=2e-6)
+    np.testing.assert_allclose(published["ci_upper"], 100 * upper, atol=2e-6)
+    assert not published[["ci_lower", "ci_upper"]].isna().any().any()
+    # lower_is_better (the indicator's direction): d = -1.
+    again = verdicts(rows["ci_lower"], rows["ci_upper"], rows["reference_value"], -1.0)
+    assert list(rows["verdict"]) == list(again)
 
 
 def _reduce(rows: list[list[Fraction]], vector: list[Fraction]) -> list[Fraction]:
@@ -246,6 +280,7 @@ def _check_period(spec: dict, table: pd.DataFrame, period: int) -> None:
         if reference in secret:
             assert np.isnan(rows.at[region, "reference_value"]), region
             assert np.isnan(rows.at[region, "deviation"]), region
+    _intervals_restate_published_figures(rows, secret)
     assert not (recoverable_by_differences(flat, set(hidden)) & set(secret))
     assert not (recoverable_by_linear_algebra(flat, hidden) & set(secret))
     assert not (recoverable_as_zero(flat, set(hidden), _counts(rows)) & set(secret))
@@ -408,6 +443,9 @@ def test_a_built_site_never_shows_a_suppressed_figure(tmp_path):
     needles = set()
     for share in (13 / 17 * 100, 11 / 19 * 100):  # 76.47 % and 57.89 %
         needles |= {f"{share:.1f}".replace(".", ","), f"{share:.2f}", f"{share:.6f}"}
+    # Nor the bounds of their intervals (methods §11), which would give them back.
+    for bound in np.concatenate(wilson_interval(np.array([13, 11]), np.array([17, 19]))):
+        needles |= {f"{100 * bound:.1f}".replace(".", ","), f"{100 * bound:.6f}"}
     for region, period in zip(suppressed["region"], suppressed["period"], strict=True):
         original = values.loc[(str(region), period)]
         assert np.isnan(original["value"]) and np.isnan(original["denominator"])
@@ -472,6 +510,9 @@ def test_indicators_sharing_a_numerator_hide_the_same_cells(tmp_path):
             ), (region, period)
     rate = values[(values["indicator"] == "per_huishouden") & (values["region"] == "1003")]
     assert rate["value"].isna().all() and rate["denominator"].isna().all()
+    # Nor its Poisson interval, which would give the rate and the count back.
+    assert rate["ci_lower"].isna().all() and rate["ci_upper"].isna().all()
+    assert (rate["verdict"] == "not_compared").all()
 
 
 def test_a_source_x_is_protected_without_a_minimum(tmp_path):
@@ -551,6 +592,7 @@ INCIDENCE = FormulaKind(
     compute=_incidence,
     denominator="population",
     count_pairs=(("cases", "population"),),
+    interval=Interval("wilson", count="cases", base="population", scale=100.0),
     describe=lambda f: f"100 × {f['cases']} / {f['population']}",
 )
 # The same kind without its pair: both inputs are counts, but the engine is not told
@@ -600,7 +642,8 @@ def incidence_plugin():
 def test_a_third_party_kind_with_other_input_names_is_protected_like_share(incidence_plugin, spec):
     """The same random monitors and the same attacker as for ``share``, with a formula
     kind of a plugin whose inputs are named ``cases`` and ``population``: no suppressed
-    cell is recovered, zero sums included."""
+    cell is recovered, zero sums included, and its declared Wilson interval is published
+    for published cells only."""
     _attack(spec, _third_party("incidence"))
 
 

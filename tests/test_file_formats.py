@@ -39,9 +39,11 @@ def test_an_import_writes_the_tidy_columns_and_reads_back_unchanged(tmp_path: Pa
     out = tmp_path / "data" / "ses_woa.csv"
     write_tidy_csv(imported, out)
 
-    assert out.read_text("utf-8").splitlines()[0] == "region,period,variable,value,status"
+    # The import's lineage travels as the optional source column (core/lineage.py).
+    assert out.read_text("utf-8").splitlines()[0] == "region,period,variable,value,status,source"
     back = read_tidy_csv(out, tmp_path, known_regions=pd.Index(SAMPLE_CODES))
-    assert list(back.columns) == COLUMNS
+    assert list(back.columns) == [*COLUMNS, "source"]
+    assert set(back["source"]) == {"CBS StatLine 85163NED"}
     assert len(back) == 24
     assert _rows(back) == _rows(imported)
     cell = back.set_index(["region", "period", "variable"])

@@ -137,8 +137,11 @@ def test_chart_specs_cannot_end_their_script_element(payload_site):
         data = json.loads(spec)
         assert "</script><script>" in data["description"]  # the text itself, intact
     gemeente = (payload_site / "gemeente/GM0001/index.html").read_text()
-    (spec,) = re.findall(r'class="wm-spec">(.*?)</script>', gemeente)
-    assert PAYLOADS["title"] in json.loads(spec)["data"]["values"][0]["label"]
+    specs = [json.loads(s) for s in re.findall(r'class="wm-spec">(.*?)</script>', gemeente)]
+    labels = [
+        v["label"] for s in specs for v in s.get("data", {}).get("values", []) if "label" in v
+    ]
+    assert any(PAYLOADS["title"] in label for label in labels)
 
 
 def test_downloads_keep_the_text_and_stay_inert(payload_site):
@@ -172,7 +175,7 @@ def test_csv_text_cells_cannot_start_a_formula(tmp_path):
 
 @pytest.mark.browser
 def test_no_script_runs_and_no_dialog_opens(payload_site):
-    from tests.browsing import ALL_CHARTS_DRAWN, launch, serve
+    from tests.browsing import draw_every_chart, launch, serve
 
     pages = [
         "",
@@ -189,6 +192,7 @@ def test_no_script_runs_and_no_dialog_opens(payload_site):
         "downloads/",
     ]
     events: list[str] = []
+    tooltips_checked = False
     with serve(payload_site) as url, launch() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("dialog", lambda d: (events.append(f"dialog: {d.message}"), d.dismiss()))
@@ -197,16 +201,23 @@ def test_no_script_runs_and_no_dialog_opens(payload_site):
         try:
             for path in pages:
                 page.goto(url + path, wait_until="networkidle")
-                page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30_000)
+                draw_every_chart(page)  # charts are drawn as they come into view
                 # Hover the bars: vega-tooltip writes the tooltip as HTML.
                 bars = page.locator(".wm-chart .mark-rect path")
+                hovered = 0
                 for i in range(min(bars.count(), 12)):
+                    box = bars.nth(i).bounding_box()
+                    if not box or box["width"] < 1 or box["height"] < 1:
+                        continue  # a spine band of no width (all areas equal): nothing to hover
                     bars.nth(i).hover(force=True, timeout=2_000)
                     page.wait_for_timeout(30)
-                    if path == "gemeente/GM0001/" and i == 0:
+                    hovered += 1
+                    if path == "gemeente/GM0001/" and hovered == 1:
                         tooltip = page.locator("#vg-tooltip-element")
                         assert "</title><script>alert(7)" in tooltip.inner_text()
                         assert "<script" not in tooltip.inner_html()
+                        tooltips_checked = True
+                assert hovered or not bars.count(), path
                 assert page.evaluate("() => window.__pwned === undefined"), path
             # The search box renders results from the index as HTML.
             page.goto(url, wait_until="networkidle")
@@ -217,3 +228,4 @@ def test_no_script_runs_and_no_dialog_opens(payload_site):
         finally:
             page.close()
     assert events == []
+    assert tooltips_checked  # the payload reached a tooltip and stayed text

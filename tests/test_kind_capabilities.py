@@ -231,8 +231,9 @@ def test_the_area_page_says_percent_only_where_p_is_a_percentage(two_kinds):
         "geen percentage); 0 is gelijk aan dat gemiddelde." in intro
     )
     # The score's chart: a difference in points, with two decimals; the share's: in %.
-    assert "verschil met Stad (punten); 0 = gelijk aan Stad" in markdown
-    assert "afwijking van Stad in %; 0 = gelijk aan Stad" in markdown
+    # (A chart's subtitle is a list of lines, so that it wraps on a phone.)
+    assert '["verschil met Stad (punten)","0 = gelijk aan Stad"]' in markdown
+    assert '["afwijking van Stad in %","0 = gelijk aan Stad"]' in markdown
     # Noord-Zuid's score (weighted by its labour force) 2011: (-0,20 x 1000 - 0,05 x 1000)
     # / 2000 = -0,125 against 0,12: p = -0,245, shown as −0,25 (not −0,2 as a percentage).
     assert "2011 −0,25" in markdown

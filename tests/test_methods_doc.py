@@ -4,8 +4,10 @@ example recomputed with the project's own kinds and rules, and the page on a bui
 Worked examples are the rows of the document's tables with the columns Voorbeeld |
 Soort | Invoer | Berekening | Uitkomst. ``Soort`` names a built-in formula or
 comparison kind (computed with that kind's own ``compute``), ``gap_change``,
-``development`` or ``standard_error`` (computed with core/changes.py), or is plain text
-(only the written calculation is checked). ``Invoer`` is ``name`` = value pairs
+``development`` or ``standard_error`` (computed with core/changes.py), ``wilson``,
+``poisson`` (the interval a built-in kind declares, with core/significance.py; ``bound``
+says which limit) or ``verdict`` (core/significance.py), or is plain text (only the
+written calculation is checked). ``Invoer`` is ``name`` = value pairs
 separated by ";"; ``Berekening`` is the calculation written out, which must give the
 stated outcome too. Numbers are Dutch (decimal comma, thousands dot, real minus sign);
 an outcome is correct when it is the computed figure rounded to the decimals shown.
@@ -32,6 +34,7 @@ from wijkmonitor.core.changes import (
 )
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
+from wijkmonitor.core.significance import VERDICT_LABELS, interval_bounds, verdicts
 from wijkmonitor.plugins.comparisons import COMPARISON_KINDS
 from wijkmonitor.plugins.formulas import FORMULA_KINDS
 from wijkmonitor.plugins.ses_woa.kind import SES_WOA_KIND
@@ -55,7 +58,11 @@ SECTIONS = {
     8: "Bovenliggende gebieden zonder eigen cijfer",
     9: "De SES-WOA-score: wat wij van het CBS volgen en waar wij benaderen",
     10: "Wat het voorbeeld van 2012 reproduceert",
+    11: "Betrouwbaarheidsintervallen en het oordeel tegenover het referentiegebied",
+    12: "De ruggengraatgrafiek",
 }
+# Interval examples (methods §11) by method, computed with the built-in kind declaring it.
+INTERVALS = {"wilson": "share", "poisson": "rate"}
 
 
 # --- reading the document ----------------------------------------------------------------
@@ -105,7 +112,7 @@ def arithmetic(text: str) -> float:
     """A calculation as the document writes it: Dutch numbers, ×, −, √(...), ²."""
     python = NUMBER.sub(lambda m: repr(dutch(m.group())), text)
     python = python.replace("\u2212", "-").replace("×", "*").replace("√", "sqrt")
-    python = python.replace("²", "**2")
+    python = python.replace("²", "**2").replace("³", "**3")
     return _evaluate(ast.parse(python, mode="eval"))
 
 
@@ -195,6 +202,19 @@ def computed(row: dict[str, str]) -> float | str:
             share.proportion(frame, {}).to_numpy(), frame["denominator"].to_numpy()
         )
         return float(ratio_deviation_se(value[:1], value[1:], relative[:1], relative[1:])[0])
+    if kind in INTERVALS:
+        formula = FORMULAS[INTERVALS[kind]]
+        assert formula.interval.method == kind
+        options = {k: v for k, v in given.items() if k in formula.options}
+        inputs = pd.DataFrame({k: [v] for k, v in given.items() if k in formula.inputs})
+        value = formula.compute(inputs, options).to_numpy()
+        lower, upper = interval_bounds(formula.interval, inputs, options, value, np.zeros(1, bool))
+        return float({"lower": lower, "upper": upper}[str(given["bound"])][0])
+    if kind == "verdict":
+        sign = DIRECTION[str(given["direction"])]
+        code = verdicts([given["lower"]], [given["upper"]], [given["reference"]], sign)[0]
+        # The site's label first, then the code name.
+        return f"{VERDICT_LABELS[code]} (`{code}`)"
     raise KeyError(kind)
 
 
@@ -202,7 +222,7 @@ def test_the_document_has_worked_examples_for_every_built_in_kind(rows):
     kinds = {kind_of(row) for row in rows}
     assert set(FORMULAS) <= kinds
     assert set(COMPARISONS) <= kinds
-    assert {"gap_change", "development", "standard_error"} <= kinds
+    assert {"gap_change", "development", "standard_error", *INTERVALS, "verdict"} <= kinds
     # The five gap changes of the 2012 report's text (methods §4).
     stated = sorted(row["Uitkomst"] for row in rows if kind_of(row) == "gap_change")
     assert {"−10", "−28", "+18", "−44", "+11"} <= set(stated)
@@ -218,17 +238,30 @@ def test_the_document_has_worked_examples_for_every_built_in_kind(rows):
         "insufficient_data",
         "not_applicable",
     }
+    # Every verdict of methods §11 is shown once at least.
+    shown = {re.search(r"`(\w+)`", r["Uitkomst"]).group(1) for r in rows if kind_of(r) == "verdict"}
+    assert shown == set(VERDICT_LABELS)
 
 
 def test_every_worked_example_is_what_the_code_computes(rows):
     checked = 0
     for row in rows:
         kind = kind_of(row)
-        if kind not in (*FORMULAS, *COMPARISONS, "gap_change", "development", "standard_error"):
+        if kind not in (
+            *FORMULAS,
+            *COMPARISONS,
+            "gap_change",
+            "development",
+            "standard_error",
+            *INTERVALS,
+            "verdict",
+        ):
             continue
         result = computed(row)
         stated = row["Uitkomst"]
-        if isinstance(result, str):
+        if isinstance(result, str) and kind == "verdict":
+            assert stated == result, (row["Voorbeeld"], result, stated)
+        elif isinstance(result, str):
             # A class or note is given by its code name in backticks.
             assert f"`{result}`" in stated, (row["Voorbeeld"], result, stated)
         else:

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.browsing import ALL_CHARTS_DRAWN, ARTIFACTS, PAGE_TYPES, page_of_every_type
+from tests.browsing import ARTIFACTS, PAGE_TYPES, draw_every_chart, page_of_every_type
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_page_renders_offline_without_errors(kind, demo, base_url, browser):
         figures = page.locator("figure.wm-figure").count()
         if kind in WITH_CHARTS:
             assert figures > 0
-        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30_000)
+        draw_every_chart(page)  # charts are drawn as they come into view
         drawn = page.locator(".wm-chart svg, .wm-chart canvas").count()
         assert drawn == figures
         if kind == "indicator-ses":

@@ -116,7 +116,9 @@ def test_chart_is_the_template_with_data_swapped_in():
     spec = theme_chart(rows, "Titel", "ondertitel", "beschrijving")
     other = theme_chart(rows * 2, "Ander", "", "")
     assert spec["data"] == {"values": rows}
-    assert spec["title"] == {"text": "Titel", "subtitle": "ondertitel"}
+    assert spec["title"] == {"text": "Titel", "subtitle": ["ondertitel"]}
+    # One clause a line, so each fits a phone's width.
+    assert theme_chart(rows, "T", "a; b", "")["title"]["subtitle"] == ["a", "b"]
     assert spec["description"] == "beschrijving"
     assert "$schema" not in spec  # nothing that looks like an address to fetch
     assert spec["layer"] is other["layer"]  # shared template, not a copy per chart

@@ -33,7 +33,7 @@ import requests
 
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.core.tidy import COLUMNS as TIDY_COLUMNS
-from wijkmonitor.core.tidy import NOT_AVAILABLE
+from wijkmonitor.core.tidy import NOT_AVAILABLE, SOURCE
 from wijkmonitor.importers.cells import parse_cells
 from wijkmonitor.importers.naming import variable_ids
 from wijkmonitor.importers.tidy import (
@@ -182,6 +182,9 @@ def read_odata(
     problems += duplicate_problems(long.dropna(subset=["period"]), file, "row")
     raise_if(problems)
     tidy = long.assign(period=long["period"].astype(int))[TIDY_COLUMNS].reset_index(drop=True)
+    # Lineage (core/lineage.py): the table, and the host when it is not CBS's own.
+    table = f"CBS StatLine {table_id}"
+    tidy[SOURCE] = table if host == DEFAULT_CATALOG else f"{table} ({host})"
     return ImportResult(
         tidy=tidy,
         regions=regions_frame(rows),

@@ -48,7 +48,7 @@ from wijkmonitor.core.csvfile import nul_problem
 from wijkmonitor.core.inputfiles import read_input
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.core.tidy import COLUMNS as TIDY_COLUMNS
-from wijkmonitor.core.tidy import FIGURE_RANGE, SYMBOL_LIST, SYMBOLS
+from wijkmonitor.core.tidy import FIGURE_RANGE, SOURCE, SYMBOL_LIST, SYMBOLS
 from wijkmonitor.core.yamlfile import decoding_problem, load_yaml
 from wijkmonitor.importers.cells import detect_decimal, out_of_range, parse_cells, parse_numbers
 from wijkmonitor.importers.naming import VARIABLE_ID_RE, normalise_title, split_unit, variable_ids
@@ -125,6 +125,20 @@ def _short(text: str, limit: int = 60) -> str:
 def _too_large(cell: str) -> str:
     shown = repr(cell) if len(cell) <= 40 else f"{cell[:20] + '...'!r} ({len(cell)} characters)"
     return f"{shown} is too large: {FIGURE_RANGE}"
+
+
+# A StatLine table id: five digits and a language (85163NED, 37230ned, 83765ENG).
+TABLE_ID = re.compile(r"(?<![0-9A-Za-z])(\d{5}(?:NED|ENG))(?![0-9A-Za-z])", re.IGNORECASE)
+
+
+def export_source(path: Path, lines: list[str]) -> str:
+    """The lineage of an export (``source`` of its rows): the StatLine table id when the
+    title or ``Bron`` lines or the file name give one, else the file name."""
+    for text in [*lines, path.name]:
+        found = TABLE_ID.search(text)
+        if found:
+            return f"CBS StatLine {found.group(1).upper()}"
+    return path.name
 
 
 def load_mapping(path: Path) -> dict[str, str]:
@@ -238,10 +252,13 @@ def read_statline_csv(
     # Only a regular file: a device or a named pipe would never end or never start.
     data = read_input(Path(path), file)
     records = _records(_decode(data, file, notes), file)
+    titles_seen = []  # the title and Bron lines: they may name the table
     while records and len(records[0][1]) == 1:
         notes.append(f"skipped title line {records[0][0]}: {records[0][1][0].strip()!r}")
+        titles_seen.append(records[0][1][0])
         records = records[1:]
     while records and len(records[-1][1]) == 1 and records[-1][1][0].strip().startswith("Bron"):
+        titles_seen.append(records[-1][1][0])
         records = records[:-1]
     if not records:
         message = "no header row: the file is empty or holds only title lines"
@@ -363,4 +380,5 @@ def read_statline_csv(
     raise_if(problems)
 
     tidy = long.assign(period=long["period"].astype(int))[TIDY_COLUMNS].reset_index(drop=True)
+    tidy[SOURCE] = export_source(Path(path), titles_seen)
     return ImportResult(tidy=tidy, regions=regions_frame(rows), mapping=ids, notes=notes)

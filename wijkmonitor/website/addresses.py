@@ -42,6 +42,11 @@ def indicator_page(ind_id: str) -> str:
     return f"indicator/{ind_id}/index.md"
 
 
+def profile_pdf(code: str) -> str:
+    """The printable profile of an area (built only when asked: ``build --pdf``)."""
+    return f"downloads/profiel/{code}.pdf"
+
+
 def yaml_copy(ind_id: str) -> str:
     return f"definities/yaml/{ind_id}.yml"
 

@@ -20,6 +20,8 @@ from wijkmonitor.website.charts import chart_config
 from wijkmonitor.website.numbers import D3_LOCALE
 
 STATIC = Path(__file__).parent / "static"
+# The bundle's file name beside charts.js, which imports it only on pages with a chart.
+VEGA_FILE = "vega.js"
 # Strings in the bundle that name a host but are never fetched: the editor of the
 # "open in editor" action (disabled), a schema identifier and an issue link in a message.
 # Blanked so the site holds no address of another host.
@@ -60,17 +62,24 @@ def vega_bundle() -> str:
 
 
 def chart_script() -> str:
+    """charts.js with the Dutch number locale, the shared chart config and the bundle's
+    file name put in."""
     text = (STATIC / "charts.js").read_text(encoding="utf-8")
     config = json.dumps(chart_config(), ensure_ascii=False, sort_keys=True)
-    return text.replace("__LOCALE__", json.dumps(D3_LOCALE, ensure_ascii=False)).replace(
-        "__CONFIG__", config
+    return (
+        text.replace("__LOCALE__", json.dumps(D3_LOCALE, ensure_ascii=False))
+        .replace("__CONFIG__", config)
+        .replace("__BUNDLE__", json.dumps(f"./{VEGA_FILE}"))
     )
 
 
 def site_assets() -> dict[str, str]:
-    """File name -> text of every asset under assets/wijkmonitor/."""
+    """File name -> text of every asset under assets/wijkmonitor/.
+
+    Pages load only charts.js (and the CSS); charts.js imports the bundle itself.
+    """
     return {
-        "vega.js": vega_bundle(),
+        VEGA_FILE: vega_bundle(),
         "charts.js": chart_script(),
         "wijkmonitor.css": (STATIC / "wijkmonitor.css").read_text(encoding="utf-8"),
     }

@@ -20,9 +20,10 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -43,6 +44,7 @@ from wijkmonitor.website.mkdocs_build import (
     run_build,
 )
 from wijkmonitor.website.page_frame import SYNTHETIC_NOTICE
+from wijkmonitor.website.sitedata import SiteData
 
 SITE_SRC = "site_src"
 MARKER = ".wijkmonitor-site"  # marks a directory this command may replace
@@ -68,6 +70,7 @@ class BuildSummary:
     site_dir: Path
     # The monitor's warnings (core.problems.Problem, warning=True), for the CLI to print.
     warnings: tuple = ()
+    profiles: int = 0  # PDF profiles written (build --pdf)
 
 
 class TargetError(ProblemsError):
@@ -169,6 +172,43 @@ def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
                 advance()
     finally:
         _FORKED_JOBS = None
+
+
+# PDF profiles (profile_pdf.py) are rendered in processes started with "spawn": vl-convert
+# converts on threads of its own, which a forked child lacks (a conversion in the fork of a
+# process that has converted before never returns). A spawned worker takes about a second
+# to start, and the jobs travel to it as plain data, a batch at a time, so a national
+# build never holds every profile's HTML at once.
+PDF_PARALLEL_FROM = 8  # profiles
+PDF_BATCH = 64  # profiles per worker handed out at a time
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def write_profiles(
+    site: SiteData, docs: Path, epoch: int | None, advance: Callable[[], None]
+) -> int:
+    """Render the PDF profile of every area page into the docs tree (on every core when
+    there are many); return how many."""
+    from wijkmonitor.website.profile_pdf import profile_jobs, render_profile
+
+    jobs = profile_jobs(site, epoch)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(site.focus_areas) < PDF_PARALLEL_FROM or workers < 2:
+        for job in jobs:
+            _write(docs / job.path, render_profile(job))
+            advance()
+        return len(site.focus_areas)
+    with mp.get_context("spawn").Pool(workers, initializer=_worker_signals) as pool:
+        for batch in _batches(jobs, PDF_BATCH * workers):
+            for job, pdf in zip(batch, pool.imap(render_profile, batch), strict=True):
+                _write(docs / job.path, pdf)
+                advance()
+    return len(site.focus_areas)
 
 
 def write_docs(site_plan: SitePlan, docs: Path, advance: Callable[[], None]) -> int:
@@ -322,9 +362,13 @@ def _site_error(exc: OSError, work: Path, target: Path) -> OSError:
 
 
 def build_site(
-    monitor_dir: Path, site_dir: Path | None = None, reporter: Reporter | None = None
+    monitor_dir: Path,
+    site_dir: Path | None = None,
+    reporter: Reporter | None = None,
+    pdf: bool = False,
 ) -> BuildSummary:
-    """Build the monitor's site into ``site_dir`` (default: <monitor>/site)."""
+    """Build the monitor's site into ``site_dir`` (default: <monitor>/site); with ``pdf``
+    (or the monitor's ``settings.pdf_profiles``) a PDF profile per area page as well."""
     started = time.perf_counter()
     reporter = reporter or _Silent()
     monitor_dir = Path(monitor_dir)
@@ -334,7 +378,10 @@ def build_site(
     reporter.stage("loading and computing")
     monitor = load_monitor(monitor_dir)
     results = compute_results(monitor)
-    site_plan = plan(results, repo_url=monitor.config.repo_url)
+    pdf = pdf or monitor.config.settings.pdf_profiles
+    # The build date pages may print: the epoch's day, never the clock's (deterministic).
+    built = datetime.fromtimestamp(epoch, UTC).date() if epoch is not None else None
+    site_plan = plan(results, repo_url=monitor.config.repo_url, pdf_profiles=pdf, build_date=built)
     target.parent.mkdir(parents=True, exist_ok=True)
     # What a killed build (SIGKILL, a power cut) left beside the site: it cannot clean up.
     remove_stale(target.parent, _work_pattern(target))
@@ -345,6 +392,10 @@ def build_site(
         docs, out, overrides = work / "docs", work / "site", work / "overrides"
         reporter.stage("writing pages", len(site_plan.jobs))
         pages = write_docs(site_plan, docs, reporter.advance)
+        profiles = 0
+        if pdf:  # into the docs tree: a site_src/ file in their place is a conflict too
+            reporter.stage("writing PDF profiles", len(site_plan.data.focus_areas))
+            profiles = write_profiles(site_plan.data, docs, epoch, reporter.advance)
         conflicts = site_src_conflicts(monitor_dir / SITE_SRC, docs)
         try:
             copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
@@ -379,4 +430,5 @@ def build_site(
         raise _site_error(exc, work, target) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildSummary(pages, time.perf_counter() - started, target, tuple(monitor.warnings))
+    seconds = time.perf_counter() - started
+    return BuildSummary(pages, seconds, target, tuple(monitor.warnings), profiles)

@@ -24,6 +24,8 @@ from typing import Any
 
 import altair as alt
 
+from wijkmonitor.core.significance import VERDICT_LABELS, VERDICTS
+
 # Bluish green 6.3:1 and orange 3.2:1 against white, 2:1 against each other.
 GREEN, ORANGE, GREY = "#006d57", "#d97800", "#8c8c8c"
 POSITION_DOMAIN = ["gunstig", "ongunstig", "neutraal"]
@@ -39,6 +41,11 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-ser
 
 Spec = dict[str, Any]
 
+# Vega expressions evaluated in the browser, for the width of the page the chart is on:
+# on a phone, titles, labels and legends take what the chart has, never more.
+NARROW = "containerSize()[0] < 600"
+FIT_WIDTH = {"expr": "max(containerSize()[0] - 8, 120)"}
+
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
@@ -51,8 +58,9 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
             subtitleFontSize=12,
             subtitleColor="#555",
             offset=10,
-            # A long name must not push the plot out of the container (the caption has it all).
-            limit=880,
+            # A long name must not push the plot out of the container (the caption has it
+            # all): a title is cut to the chart's width.
+            limit=FIT_WIDTH,
         )
         .configure_legend(orient="bottom", labelFontSize=12, titleFontSize=12)
         .configure_mark(aria=False)
@@ -108,7 +116,8 @@ POSITION_COLOR = alt.Color(
     "positie:N",
     scale=POSITION_SCALE,
     title="Positie",
-    legend=alt.Legend(labelExpr=LEGEND_LABELS),
+    # One column on a phone: three entries side by side are wider than its charts.
+    legend=alt.Legend(labelExpr=LEGEND_LABELS, columns={"expr": f"{NARROW} ? 1 : 3"}),
 )
 TOOLTIP = [
     alt.Tooltip("label:N", title=" "),
@@ -116,7 +125,7 @@ TOOLTIP = [
     alt.Tooltip("positie:N", title="positie"),
 ]
 # Room beside the longest bars for their labels (pixels).
-LABEL_ROOM = alt.Scale(padding=48)
+LABEL_ROOM = alt.Scale(padding=56)
 
 
 @functools.cache
@@ -126,7 +135,7 @@ def theme_template() -> Spec:
         "label:N",
         sort=alt.EncodingSortField("order", op="min"),
         title=None,
-        axis=alt.Axis(labelLimit=320),
+        axis=alt.Axis(labelLimit={"expr": f"{NARROW} ? 110 : 320"}),
     )
     y_offset = alt.YOffset("meting:N", sort=MEETING_DOMAIN, scale=alt.Scale(domain=MEETING_DOMAIN))
     x = alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r"), scale=LABEL_ROOM)
@@ -193,7 +202,7 @@ def areas_template() -> Spec:
         "label:N",
         sort=alt.EncodingSortField("order", op="min"),
         title=None,
-        axis=alt.Axis(labelLimit=260),
+        axis=alt.Axis(labelLimit={"expr": f"{NARROW} ? 110 : 260"}),
     )
     x = alt.X("p:Q", title="afwijking p", axis=alt.Axis(format="~r"), scale=LABEL_ROOM)
     bars = (
@@ -204,6 +213,108 @@ def areas_template() -> Spec:
     labels = _sign_labels(True, y=y, x=x)
     chart = alt.layer(bars, *labels, _zero_rule(), data=alt.Data(name="data")).properties(
         width="container"
+    )
+    return _to_template(chart)
+
+
+# The spine chart's verdicts (core/significance.py): favourable green and unfavourable
+# orange as everywhere on the site, a descriptive difference grey, and a white or light
+# mark for no difference and no comparison; every verdict has its own shape as well
+# (triangles up and down as the site's ▲ and ▼, a circle, a diamond).
+SPINE_DOMAIN = [VERDICT_LABELS[v] for v in VERDICTS]
+_SPINE_STYLE = {
+    "better": (GREEN, "triangle-up"),
+    "similar": ("#ffffff", "circle"),
+    "worse": (ORANGE, "triangle-down"),
+    "higher": (GREY, "triangle-up"),
+    "lower": (GREY, "triangle-down"),
+    "not_compared": ("#d9d9d9", "diamond"),
+}
+SPINE_COLOURS = [_SPINE_STYLE[v][0] for v in VERDICTS]
+SPINE_SHAPES = [_SPINE_STYLE[v][1] for v in VERDICTS]
+# Room for the indicator names beside the rows (pixels); a phone keeps most of its width
+# for the rows, and the table under the chart has every name in full.
+SPINE_LABEL_LIMIT = {"expr": f"{NARROW} ? 120 : 300"}
+SPINE_ROW_HEIGHT = 24
+SPINE_LEGEND = alt.Legend(
+    columns={"expr": f"{NARROW} ? 1 : 3"},
+    labelLimit=200,
+    titleLimit=340,
+    symbolStrokeColor="#222",
+)
+
+
+@functools.cache
+def spine_template() -> Spec:
+    """Spine chart: per indicator the spread over comparable areas (light: lowest to
+    highest, dark: 25 to 75 %), the reference on the centre line and the area as a mark
+    of its verdict. Fields: ``label``, ``order``, ``x_lowest``, ``x_q25``, ``x_q75``,
+    ``x_highest``, ``x_value`` (positions from -1 to +1, favourable to the right; see
+    core/spine.py), ``oordeel`` (the Dutch verdict) and the tooltip texts ``waarde``,
+    ``referentie``, ``laagste``, ``hoogste``."""
+    y = alt.Y(
+        "label:N",
+        sort=alt.EncodingSortField("order", op="min"),
+        title=None,
+        axis=alt.Axis(labelLimit=SPINE_LABEL_LIMIT, ticks=False, domain=False),
+    )
+    x = alt.X(
+        "x_lowest:Q",
+        title=None,
+        scale=alt.Scale(domain=[-1.08, 1.08], nice=False, zero=False),
+        axis=alt.Axis(
+            values=[-1, 0, 1],
+            grid=False,
+            labelFlush=True,
+            # On a phone a centre label would run into the two ends (the subtitle names
+            # the centre line).
+            labelExpr=(
+                "datum.value < 0 ? '← ongunstiger' : datum.value > 0 ? 'gunstiger →' "
+                f": {NARROW} ? '' : 'midden'"
+            ),
+        ),
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title=" "),
+        alt.Tooltip("waarde:N", title="waarde"),
+        alt.Tooltip("referentie:N", title="referentie"),
+        alt.Tooltip("laagste:N", title="laagste"),
+        alt.Tooltip("hoogste:N", title="hoogste"),
+        alt.Tooltip("oordeel:N", title="oordeel"),
+    ]
+    spread = (
+        alt.Chart()
+        .mark_bar(height={"band": 0.55}, color="#e4e4e4")
+        .encode(y=y, x=x, x2="x_highest:Q", tooltip=tooltip)
+    )
+    middle = (
+        alt.Chart()
+        .mark_bar(height={"band": 0.55}, color="#a9a9a9")
+        .encode(y=y, x=alt.X("x_q25:Q"), x2="x_q75:Q", tooltip=tooltip)
+    )
+    centre = alt.Chart().mark_rule(color="#222", strokeWidth=1.5).encode(x=alt.datum(0))
+    verdict = alt.Color(
+        "oordeel:N",
+        scale=alt.Scale(domain=SPINE_DOMAIN, range=SPINE_COLOURS),
+        title="Verschil met de referentie (95 %)",
+        legend=SPINE_LEGEND,
+    )
+    # The same field, title and legend as the colour: one legend of coloured shapes.
+    shape = alt.Shape(
+        "oordeel:N",
+        scale=alt.Scale(domain=SPINE_DOMAIN, range=SPINE_SHAPES),
+        title="Verschil met de referentie (95 %)",
+        legend=SPINE_LEGEND,
+    )
+    area = (
+        alt.Chart()
+        .mark_point(filled=True, size=140, stroke="#222", strokeWidth=1, opacity=1)
+        .encode(y=y, x=alt.X("x_value:Q"), color=verdict, shape=shape, tooltip=tooltip)
+    )
+    # Room on the right: the browser draws the arrow of the last axis label wider than
+    # Vega measures it.
+    chart = alt.layer(spread, middle, centre, area, data=alt.Data(name="data")).properties(
+        width="container", padding={"left": 5, "top": 5, "bottom": 5, "right": 16}
     )
     return _to_template(chart)
 
@@ -220,7 +331,9 @@ def _fill(
         **template,
         "data": {"values": list(rows)},
         "description": description,
-        "title": {"text": title, "subtitle": subtitle},
+        # One clause a line ("afwijking van X in %", "0 = gelijk aan X"): short enough
+        # for a phone's width, where a longer line would be cut.
+        "title": {"text": title, "subtitle": [part for part in subtitle.split("; ") if part]},
     }
     if height is not None:
         spec["height"] = height
@@ -240,3 +353,18 @@ def areas_chart(rows: Sequence[dict], title: str, subtitle: str, description: st
     return _fill(
         areas_template(), rows, title, subtitle, description, height=max(60, 18 * len(rows))
     )
+
+
+def spine_chart(
+    rows: Sequence[dict], title: str, subtitle: Sequence[str], description: str
+) -> Spec:
+    """A spine chart; ``subtitle`` is a few short lines (they fit a phone's width)."""
+    n = len({r["label"] for r in rows})
+    spec = _fill(spine_template(), rows, title, "", description, height=SPINE_ROW_HEIGHT * n)
+    # A long name is cut short with an ellipsis rather than clipped by a narrow page.
+    spec["title"] = {
+        "text": title,
+        "subtitle": list(subtitle),
+        "limit": {"expr": "containerSize()[0] - 8"},
+    }
+    return spec

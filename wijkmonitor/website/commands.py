@@ -20,6 +20,12 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--site-dir", type=Path, default=None, help="where the site goes (default: DIR/site)"
     )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write a printable A4 profile per area: /downloads/profiel/<id>.pdf "
+        "(or settings: pdf_profiles: true in monitor.yml)",
+    )
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
@@ -76,18 +82,20 @@ def _progress() -> Any:
     )
 
 
-def _build(monitor_dir: Path, site_dir: Path | None) -> Any:
+def _build(monitor_dir: Path, site_dir: Path | None, pdf: bool = False) -> Any:
     from wijkmonitor.website.build import build_site
 
     with _progress() as progress:
-        summary = build_site(monitor_dir, site_dir, RichReporter(progress))
+        summary = build_site(monitor_dir, site_dir, RichReporter(progress), pdf=pdf)
     for warning in summary.warnings:  # after the progress bar has gone
         print(warning, file=sys.stderr)
     return summary
 
 
 def _summary(summary: Any) -> str:
-    return f"{summary.pages} pages in {summary.seconds:.1f} s -> {summary.site_dir}"
+    n = summary.profiles
+    profiles = f" and {n} PDF profile{'' if n == 1 else 's'}" if n else ""
+    return f"{summary.pages} pages{profiles} in {summary.seconds:.1f} s -> {summary.site_dir}"
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -95,7 +103,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         # A site directory it may not use is a ProblemsError (TargetError), printed by main.
-        summary = _build(args.dir, args.site_dir)
+        summary = _build(args.dir, args.site_dir, args.pdf)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1

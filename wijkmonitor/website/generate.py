@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from wijkmonitor.core.compute import Results
@@ -69,9 +70,15 @@ def navigation(site: SiteData) -> Nav:
     ]
 
 
-def plan(results: Results, repo_url: str = "") -> SitePlan:
-    """Every page of the site as a job, plus the files that go with them."""
-    site = site_data(results)
+def plan(
+    results: Results,
+    repo_url: str = "",
+    pdf_profiles: bool = False,
+    build_date: date | None = None,
+) -> SitePlan:
+    """Every page of the site as a job, plus the files that go with them (``pdf_profiles``:
+    the build also writes a PDF profile per area page, which the area pages link)."""
+    site = site_data(results, pdf_profiles, build_date)
     monitor = site.monitor
     p = functools.partial
     extra = plugin_contributions(site)

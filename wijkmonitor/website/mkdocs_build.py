@@ -165,10 +165,8 @@ def merged_config(
     extensions = list(site.get("markdown_extensions") or [])
     present = {_extension_name(e) for e in extensions}
     extensions += [e for e in REQUIRED_EXTENSIONS if e not in present]
-    scripts = [
-        {"path": f"{ASSET_DIR}/vega.js", "type": "module"},
-        {"path": f"{ASSET_DIR}/charts.js", "type": "module"},
-    ]
+    # charts.js imports the Vega bundle itself, and only where the page has a chart.
+    scripts = [{"path": f"{ASSET_DIR}/charts.js", "type": "module"}]
     copyright_ = site.get("copyright") or ""
     if notice:
         copyright_ = f"{copyright_} · {notice}" if copyright_ else notice

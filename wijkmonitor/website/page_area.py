@@ -9,7 +9,9 @@ from wijkmonitor.website import figures as fig
 from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import yearly_chart
 from wijkmonitor.website.markup import Page, esc, figure, link, table
+from wijkmonitor.website.page_methods import METHODS
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
+from wijkmonitor.website.spine_section import spine_section
 from wijkmonitor.website.texts import count_sentence, gap_sentence, position
 
 
@@ -97,13 +99,15 @@ def _overview(site: SiteData, page: str, changes: dict[str, ChangeRow]) -> str:
             if ch is None:
                 continue
             counts[ch.development] = counts.get(ch.development, 0) + 1
+            # What a reader comes for first (the latest p and the development), so on a
+            # phone they sit beside the indicator's name; the theme is context, last.
             rows.append(
                 [
-                    esc(theme.title),
                     addr.indicator_link(page, ind),
-                    fig.p_cell(site, ch.deviation_baseline, "", ind),
                     fig.p_cell(site, ch.deviation_latest, "", ind),
                     fig.development_cell(ch.development),
+                    fig.p_cell(site, ch.deviation_baseline, "", ind),
+                    esc(theme.title),
                 ]
             )
     if not rows:
@@ -114,7 +118,7 @@ def _overview(site: SiteData, page: str, changes: dict[str, ChangeRow]) -> str:
         "## Overzicht\n\n"
         f"Ontwikkeling sinds de nulmeting, per indicator met een voorkeursrichting: {summary}.\n\n"
         + table(
-            ["Thema", "Indicator", "p nulmeting", "p laatste meting", "Ontwikkeling"], rows, "llrrl"
+            ["Indicator", "p laatste meting", "Ontwikkeling", "p nulmeting", "Thema"], rows, "lrlrl"
         )
         + "\n"
     )
@@ -139,6 +143,61 @@ def _why_no_reference(site: SiteData, members: list[str]) -> str:
         )
     return (
         "\n\nDit gebied heeft geen vergelijkingsgebied: bij de cijfers staat geen afwijking **p**."
+    )
+
+
+# Dutch month names, for the build date ("5 maart 2024").
+MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+
+
+def _years(periods: list[int]) -> str:
+    """Sorted years as ranges: 2006–2010, 2012."""
+    runs: list[list[int]] = []
+    for year in periods:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def sources_section(site: SiteData, page: str, code: str) -> str:
+    """The section "Bronnen en verantwoording": per indicator of the page its source (the YAML),
+    the data it was computed from (``data_source`` of the results: a file or a StatLine
+    table) and the periods, then the methods and the build date (or the latest period:
+    never the clock, so a build stays deterministic)."""
+    by_indicator = site.series.get(code, {})
+    rows, latest = [], []
+    for theme in site.monitor.themes.values():
+        for ind in site.indicators_of_theme(theme.id):
+            if ind.id not in by_indicator:
+                continue
+            sources = site.data_sources.get(ind.id, {})
+            periods = sorted({p for years in sources.values() for p in years})
+            latest += periods[-1:]
+            if len(sources) == 1:
+                data = esc(next(iter(sources)))
+            else:  # the inputs came from other files or tables in other years
+                data = "; ".join(f"{esc(s)} ({_years(y)})" for s, y in sources.items())
+            rows.append(
+                [addr.indicator_link(page, ind), esc(ind.source), data or ".", _years(periods)]
+            )
+    if not rows:
+        return ""
+    methods = link("verantwoording", page, METHODS)
+    if site.build_date is not None:
+        day = site.build_date
+        when = f"Deze monitor is gebouwd op {day.day} {MONTHS[day.month - 1]} {day.year}."
+    else:
+        when = f"De cijfers lopen tot {max(latest)}." if latest else ""
+    return (
+        "## Bronnen en verantwoording\n\n"
+        "Waar de cijfers op deze pagina vandaan komen: de bron van elke indicator, de "
+        "gegevens waaruit ze berekend zijn en de jaren.\n\n"
+        + table(["Indicator", "Bron", "Gegevens", "Jaren"], rows, "llll")
+        + f"\nHoe elk cijfer berekend is, staat in de {methods}. {when}\n"
     )
 
 
@@ -168,7 +227,10 @@ def area_page(site: SiteData, code: str) -> Page:
         )
     if not reference:
         intro.append(_why_no_reference(site, members))
+    if site.pdf_profiles:  # the build writes them (build --pdf, settings.pdf_profiles)
+        intro.append(f"\n\n{link('Profiel als pdf (A4)', page, addr.profile_pdf(code))}")
     sections = [" ".join(intro) + "\n", _overview(site, page, changes)]
+    sections.append(spine_section(site, page, code))  # methods §12
     for theme in site.monitor.themes.values():
         inds = [i for i in site.indicators_of_theme(theme.id) if i.id in by_indicator]
         if not inds:
@@ -178,5 +240,6 @@ def area_page(site: SiteData, code: str) -> Page:
             _indicator_section(site, page, code, i, by_indicator[i.id], changes.get(i.id))
             for i in inds
         ]
+    sections.append(sources_section(site, page, code))  # lineage: the page ends with it
     markdown = layout.page_markdown(site, page, name, "\n".join(sections))
     return Page(page, name, markdown, search="summary", in_nav=False)

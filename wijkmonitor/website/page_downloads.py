@@ -23,7 +23,14 @@ def downloads_page(site: SiteData, extra: Sequence[Download] = ()) -> Page:
             "reference_status (status van de referentiewaarde), "
             "deviation (p), status van de waarde (leeg = cijfer, . = niet beschikbaar, "
             "x = geheim, niet te berekenen = noemer 0), deviation_status (hetzelfde voor p; "
-            "niet te berekenen = referentiewaarde 0), denominator (alleen bij een cijfer)",
+            "niet te berekenen = referentiewaarde 0), denominator (alleen bij een cijfer), "
+            "ci_lower en ci_upper (het 95%-betrouwbaarheidsinterval, in de eenheid van de "
+            "indicator; leeg zonder interval), verdict (het oordeel tegenover de "
+            "referentiewaarde: better, worse, higher, lower, similar of not_compared; zie "
+            "Verantwoording §11) en data_source (waar de gegevens van de indicator in dat "
+            "jaar vandaan komen: het gegevensbestand of de StatLine-tabel, meer dan één "
+            "gescheiden door ; en leeg als er geen gegevens zijn; de bron van de indicator "
+            "zelf staat in indicators.json)",
         ],
         [
             link("changes.csv", page, addr.CHANGES_CSV),

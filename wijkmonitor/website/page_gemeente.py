@@ -9,6 +9,7 @@ from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.markup import Page, esc, link, table
 from wijkmonitor.website.page_theme import change_rows, theme_diagram
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
+from wijkmonitor.website.spine_section import spine_section
 
 
 def _latest_values(site: SiteData, code: str) -> dict[str, YearRow]:
@@ -35,7 +36,9 @@ def gemeente_page(site: SiteData, code: str) -> Page:
     name = site.region_name(code)
     areas = site.areas_of_gemeente.get(code, [])
     totals = site.totals_of_gemeente.get(code, [])
-    columns = areas + totals
+    # The reader's columns first: the focus areas together, then each of them; the
+    # gemeente's own value is context and comes last (on a phone it is scrolled to).
+    columns = totals + areas
     own = _latest_values(site, code)
     # The chart shows the focus areas together: their total, or the only focus area.
     subject = totals[0] if totals else (areas[0] if len(areas) == 1 else None)
@@ -47,10 +50,11 @@ def gemeente_page(site: SiteData, code: str) -> Page:
         parts.append(
             "Per indicator staat bij elke wijk de afwijking p van het stedelijk gemiddelde in "
             "de laatste meting en de ontwikkeling sinds de nulmeting. De kolom "
-            f"‘{esc(name)}’ geeft de waarde van de gemeente zelf (met het jaar).\n"
+            f"‘{esc(name)}’, de laatste, geeft de waarde van de gemeente zelf (met het jaar).\n"
         )
     else:
         parts.append(f"{esc(name)} heeft geen aandachtswijken in deze monitor.\n")
+    parts.append(spine_section(site, page, code))  # the gemeente itself, methods §12
     for theme in site.monitor.themes.values():
         inds = [
             i
@@ -68,14 +72,16 @@ def gemeente_page(site: SiteData, code: str) -> Page:
                 else "."
             )
             rows.append(
-                [addr.indicator_link(page, ind), cell]
+                [addr.indicator_link(page, ind)]
                 + [_position_cell(site, changes[a].get(ind.id), ind) for a in columns]
+                + [cell]
             )
-        headers = ["Indicator", esc(name)] + [esc(site.region_name(a)) for a in columns]
+        headers = ["Indicator"] + [esc(site.region_name(a)) for a in columns] + [esc(name)]
         pairs = change_rows(site, subject, inds) if subject else []
         chart = theme_diagram(site, subject, theme.title, pairs) if pairs else ""
         parts.append(
-            f"## {esc(theme.title)}\n\n{chart}\n" + table(headers, rows, "lr" + "r" * len(columns))
+            f"## {esc(theme.title)}\n\n{chart}\n"
+            + table(headers, rows, "l" + "r" * (len(columns) + 1))
         )
     markdown = layout.page_markdown(site, page, name, "\n\n".join(parts))
     return Page(page, name, markdown, search="summary", in_nav=False)

@@ -7,14 +7,17 @@ only look things up, so the build stays linear in the number of pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import NamedTuple
 
 import pandas as pd
 
 from wijkmonitor.core.compute import Results
 from wijkmonitor.core.kinds import IndicatorKinds
+from wijkmonitor.core.lineage import sources_by_indicator
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.monitor import Monitor
+from wijkmonitor.core.spine import SPINE_COLUMNS, spine_table
 
 
 class YearRow(NamedTuple):
@@ -44,6 +47,9 @@ class ChangeRow(NamedTuple):
     development: str
 
 
+# One row of the spine chart (core/spine.py, methods §12): one area, one indicator.
+SpineRow = NamedTuple("SpineRow", [(c, object) for c in SPINE_COLUMNS])
+
 Nested = dict[str, dict[str, list[YearRow]]]
 
 
@@ -68,6 +74,12 @@ class SiteData:
     gemeente: dict[str, str] = field(default_factory=dict)  # shown region -> its gemeente
     reference: dict[str, str] = field(default_factory=dict)  # shown region -> its reference
     cell_counts: dict[str, int] = field(default_factory=dict)  # status symbol -> cells
+    pdf_profiles: bool = False  # the build writes a PDF profile per area page (build --pdf)
+    # indicator -> data source -> periods (core/lineage.py), for "Bronnen" on area pages
+    data_sources: dict[str, dict[str, list[int]]] = field(default_factory=dict, repr=False)
+    build_date: date | None = None  # from SOURCE_DATE_EPOCH; None: the site names no date
+    # region -> indicator -> its spine row (focus areas and gemeenten: their pages)
+    spine: dict[str, dict[str, SpineRow]] = field(default_factory=dict, repr=False)
 
     @property
     def indicators(self) -> dict[str, Indicator]:
@@ -140,7 +152,22 @@ def _changes(changes: pd.DataFrame) -> dict[str, dict[str, ChangeRow]]:
     return nested
 
 
-def site_data(results: Results) -> SiteData:
+def _spine(monitor: Monitor, values: pd.DataFrame, pages: set[str]) -> dict:
+    """The spine rows of the areas with a page, from the shown values: every region of a
+    shown level is shown, so each comparable group is complete."""
+    directions = {i: ind.direction for i, ind in monitor.indicators.items()}
+    table = spine_table(values, monitor.regions, directions)
+    table = table[table["region"].isin(pages)]
+    nested: dict[str, dict[str, SpineRow]] = {}
+    for row in zip(*(table[c].to_numpy() for c in SPINE_COLUMNS), strict=True):
+        spine_row = SpineRow(*row)
+        nested.setdefault(spine_row.region, {})[spine_row.indicator] = spine_row
+    return nested
+
+
+def site_data(
+    results: Results, pdf_profiles: bool = False, build_date: date | None = None
+) -> SiteData:
     """Arrange the results of a build for the page functions."""
     monitor = results.monitor
     regions = monitor.regions
@@ -183,4 +210,8 @@ def site_data(results: Results) -> SiteData:
         cell_counts={
             str(k): int(v) for k, v in results.values["status"].astype(str).value_counts().items()
         },
+        spine=_spine(monitor, values, set(focus_areas) | set(gemeenten)),
+        pdf_profiles=pdf_profiles,
+        data_sources=sources_by_indicator(values),
+        build_date=build_date,
     )

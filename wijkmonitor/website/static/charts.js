@@ -1,25 +1,136 @@
-// Render every chart on the page with vega-embed, which this site serves itself.
+// Draw the charts of the page with vega-embed, which this site serves itself.
+//
 // The spec of each chart is inline JSON next to its container; numbers use Dutch
-// notation (decimal comma, thousands dot) through the d3 format locale.
+// notation (decimal comma, thousands dot) through the d3 format locale. A phone must
+// answer a tap at once, so the page never waits for the charts:
+// - the Vega bundle (0.9 MB) is imported only by a page that has a chart, after the page
+//   is on screen (this script is a module: it runs after the document is parsed);
+// - a chart is drawn when it comes near the viewport, and one chart per task, yielding
+//   to the browser in between, so drawing never piles up into one long task;
+// - printing draws every chart (a printed page has no viewport to scroll).
+// The table under every chart is in the page itself, drawn or not.
 const LOCALE = __LOCALE__;
 // The Vega-Lite config shared by every chart (charts.py: chart_config), once per site.
 const CONFIG = __CONFIG__;
+// The bundle's file, beside this script (assets.py).
+const BUNDLE = new URL(__BUNDLE__, import.meta.url).href;
+// Start drawing a chart about one phone screen before it scrolls into view, so a reader
+// who scrolls rarely meets an empty frame.
+const NEAR = "900px 0px";
+const OPTIONS = {
+  actions: false,
+  renderer: "svg",
+  mode: "vega-lite",
+  config: CONFIG,
+  formatLocale: LOCALE,
+};
 
+const targets = []; // chart containers in document order
+const specs = new Map(); // container -> its spec element, until the chart is drawn
 for (const figure of document.querySelectorAll("figure.wm-figure")) {
   const target = figure.querySelector(".wm-chart");
   const source = figure.querySelector("script.wm-spec");
   if (!target || !source) continue;
-  const spec = JSON.parse(source.textContent);
-  window
-    .vegaEmbed(target, spec, {
-      actions: false,
-      renderer: "svg",
-      mode: "vega-lite",
-      config: CONFIG,
-      formatLocale: LOCALE,
-    })
-    .catch((error) => console.error("wijkmonitor: chart failed", error));
+  targets.push(target);
+  specs.set(target, source);
 }
+
+let bundle = null;
+function loadBundle() {
+  // The bundle is an ES module that sets window.vegaEmbed.
+  bundle ??= import(BUNDLE);
+  return bundle;
+}
+
+let drawnOne = false;
+// Draw one chart; resolves when it is drawn (or failed, which is logged).
+async function draw(target) {
+  const source = specs.get(target);
+  if (!source) return;
+  specs.delete(target);
+  waiting.delete(target);
+  observer?.unobserve(target);
+  try {
+    await window.vegaEmbed(target, JSON.parse(source.textContent), OPTIONS);
+    if (!drawnOne) {
+      drawnOne = true;
+      performance.mark("wm-first-chart"); // read by tests/test_phone_speed.py
+    }
+  } catch (error) {
+    console.error("wijkmonitor: chart failed", error);
+  }
+}
+
+// Give the browser a turn (input, paint) before the next chart.
+function yieldToBrowser() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+// Containers that have come near the viewport and are not drawn yet. A chart once near
+// stays here when the reader scrolls on (it is drawn later), but those near now go first.
+const waiting = new Set();
+const near = new Set(); // containers near the viewport now
+let working = false;
+async function drawWaiting() {
+  if (working) return;
+  working = true;
+  try {
+    await loadBundle();
+    await yieldToBrowser(); // running the bundle was a task of its own
+    while (waiting.size) {
+      // In document order, those near the viewport first: the reader sees the screen
+      // fill from the top.
+      const next =
+        targets.find((t) => waiting.has(t) && near.has(t)) ?? targets.find((t) => waiting.has(t));
+      await draw(next);
+      await yieldToBrowser();
+    }
+  } catch (error) {
+    console.error("wijkmonitor: charts failed", error);
+  } finally {
+    working = false;
+  }
+}
+
+// Every chart not drawn yet, at once (for print, where there is no time to yield).
+async function drawAll() {
+  await loadBundle();
+  await Promise.all([...specs.keys()].map(draw));
+}
+
+const observer =
+  targets.length && "IntersectionObserver" in window
+    ? new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            if (entry.isIntersecting) {
+              near.add(entry.target);
+              if (specs.has(entry.target)) waiting.add(entry.target);
+            } else near.delete(entry.target);
+          }
+          drawWaiting();
+        },
+        { rootMargin: NEAR },
+      )
+    : null;
+
+if (targets.length) {
+  loadBundle().catch((error) => console.error("wijkmonitor: charts failed", error));
+  const print = window.matchMedia("print");
+  if (print.matches) {
+    drawAll(); // opened for printing (a PDF renderer that emulates print)
+  } else if (observer) {
+    for (const target of targets) observer.observe(target);
+  } else {
+    for (const target of targets) waiting.add(target);
+    drawWaiting();
+  }
+  print.addEventListener("change", (event) => event.matches && drawAll());
+  window.addEventListener("beforeprint", drawAll);
+}
+// For whoever prints or saves the page (a PDF renderer): draw every chart, then resolve.
+window.wijkmonitorCharts = { drawAll };
 
 // Material's search box is a dialog without a name (axe: aria-dialog-name); its
 // template has no setting for one, so it is named here.
