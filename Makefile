@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench chromium clean
+.PHONY: install demo g4 g4-data test lint bench chromium clean
 
 install: $(STAMP)
 
@@ -17,6 +17,14 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/wijkmonitor build . --site-dir site
+
+# The G4 example on real geography (synthetic figures): its site into examples/g4/site.
+# `make g4-data` regenerates its data (buurt figures only; add --with-parents for sums).
+g4: install
+	$(BIN)/wijkmonitor build examples/g4 --site-dir examples/g4/site
+
+g4-data: install
+	$(BIN)/python -m wijkmonitor.demo.g4 examples/g4
 
 # Debian's chromium for the browser tests, installed when missing and we are root.
 chromium:

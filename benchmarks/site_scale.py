@@ -1,6 +1,12 @@
 """Benchmark: `wijkmonitor build` against a bare mkdocs-material build of as many pages.
 
 Usage: python benchmarks/site_scale.py [--sizes 250 1000 2000 4000] [--indicators 10]
+       python benchmarks/site_scale.py --national 3300 [--indicators 10]
+
+With ``--national W`` it builds instead a national monitor (wijkmonitor/demo/national.py)
+of W wijken, W/9.3 gemeenten and about 4 buurten per wijk (3,300 wijken: the Netherlands,
+~17,000 pages), where settings.area_pages gives every wijk and buurt a page (issue 12),
+and prints seconds, ms per page and peak RSS of `wijkmonitor build`.
 
 For each size N it generates a seeded synthetic monitor with N wijken that are focus
 areas (one /wijk/ page each), N/10 gemeenten, 10 indicators and 6 years, every wijk
@@ -88,12 +94,55 @@ def count_pages(site_dir: Path) -> int:
     return sum(1 for p in site_dir.rglob("index.html") if "assets" not in p.parts)
 
 
+def national(sizes: list[int], n_indicators: int, n_years: int) -> None:
+    """Build national monitors with a page for every gemeente, wijk and buurt."""
+    wijkmonitor = str(Path(sys.executable).with_name("wijkmonitor"))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="wijkmonitor-bench-national-") as tmp:
+        for n_wijken in sizes:
+            monitor = write_monitor(
+                Path(tmp) / f"national-{n_wijken}",
+                n_gemeenten=max(1, round(n_wijken / 9.3)),
+                n_wijken=n_wijken,
+                n_buurten=round(n_wijken * 13000 / 3300),
+                n_indicators=n_indicators,
+                years=range(2019 - n_years + 1, 2020),
+            )
+            yml = monitor / "monitor.yml"
+            yml.write_text(yml.read_text() + "settings:\n  area_pages: [wijk, buurt]\n")
+            site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+            site_config.pop("nav", None)
+            (monitor / "mkdocs.yml").write_text(yaml.safe_dump(site_config))
+            site_dir = Path(tmp) / f"site-{n_wijken}"
+            ours = measure([wijkmonitor, "build", str(monitor), "--site-dir", str(site_dir)])
+            pages = count_pages(site_dir)
+            rows.append((n_wijken, pages, ours))
+            print(
+                f"{n_wijken:>6} wijken {pages:>6} pages  {ours['seconds']:7.1f} s "
+                f"{1000 * ours['seconds'] / pages:6.1f} ms/page  peak {ours['peak_mb']:6.0f} MB",
+                flush=True,
+            )
+            shutil.rmtree(site_dir)
+    print()
+    print("| wijken | pages | build (s) | ms/page | peak RSS (MB) |")
+    print("|---:|---:|---:|---:|---:|")
+    for n_wijken, pages, ours in rows:
+        print(
+            f"| {n_wijken:,} | {pages:,} | {ours['seconds']:.1f} | "
+            f"{1000 * ours['seconds'] / pages:.1f} | {ours['peak_mb']:,.0f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000, 2000, 4000])
     parser.add_argument("--indicators", type=int, default=10)
     parser.add_argument("--years", type=int, default=6)
+    parser.add_argument("--national", type=int, nargs="+", metavar="WIJKEN", default=[])
     args = parser.parse_args()
+    if args.national:
+        national(args.national, args.indicators, args.years)
+        return
     wijkmonitor = str(Path(sys.executable).with_name("wijkmonitor"))
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
     rows = []

@@ -33,6 +33,7 @@ from wijkmonitor.core.changes import (
     gap_change,
     ratio_deviation_se,
 )
+from wijkmonitor.core.derive import derive_parents, derived_from, level_names, score_inputs
 from wijkmonitor.core.grid import Grid, reference_rows, take
 from wijkmonitor.core.kinds import FormulaKind, IndicatorKinds
 from wijkmonitor.core.lineage import add_data_source
@@ -58,6 +59,7 @@ VALUE_COLUMNS = [
     "ci_lower",
     "ci_upper",
     "verdict",
+    "derived_from",
 ]
 # A figure that cannot be computed: a division by zero (a share of nobody, a mean of no
 # sales, a spread of fewer than two), or p against a reference value of 0. The site shows
@@ -93,6 +95,7 @@ class IndicatorResult:
     ci_lower: np.ndarray  # 95 % interval of a published figure (methods §11), else NaN
     ci_upper: np.ndarray
     verdict: np.ndarray  # index into significance.VERDICTS
+    derived: np.ndarray | None = None  # child level code the figure rests on (derive.py)
 
 
 def _weighted_inputs(monitor: Monitor) -> list[tuple[str, str]]:
@@ -103,6 +106,11 @@ def _weighted_inputs(monitor: Monitor) -> list[tuple[str, str]]:
             if weight_field in inputs:
                 pairs.add((inputs[field], inputs[weight_field]))
     return sorted(pairs)
+
+
+def derivation_inputs(monitor: Monitor) -> tuple[dict[str, str], set[str]]:
+    """The weighted scores (score -> weight) and every given score of the monitor."""
+    return score_inputs(monitor.inputs, monitor.kinds)
 
 
 def _inputs(
@@ -413,6 +421,9 @@ def _values_frame(
             "ci_lower": result.ci_lower[rows],
             "ci_upper": result.ci_upper[rows],
             "verdict": pd.Categorical.from_codes(result.verdict[rows], categories=VERDICTS),
+            "derived_from": level_names(
+                np.zeros(len(rows), "int8") if result.derived is None else result.derived[rows]
+            ),
         }
     )
 
@@ -476,6 +487,9 @@ def compute_results(monitor: Monitor) -> Results:
     grid = Grid(regions.index, periods)
     variables = sorted({v for inputs in monitor.inputs.values() for v in inputs.values()})
     values, status = base_columns(monitor.data, grid, variables, _weighted_inputs(monitor))
+    # Parents without their own figure, from their children (methods §13), before the
+    # composites are summed so that composites of derived regions have figures too.
+    derivation = derive_parents(values, status, grid, regions, *derivation_inputs(monitor))
     fill_areas(values, status, grid, monitor.membership)
 
     is_area = np.repeat((regions["kind"] != "base").to_numpy(), len(periods))
@@ -509,6 +523,10 @@ def compute_results(monitor: Monitor) -> Results:
             grid,
             ref_rows,
         )
+        inputs = monitor.inputs[indicator.id].values()
+        code = derived_from([derivation.derived[v] for v in inputs])
+        # Only a published figure rests on derived inputs; a hidden one says nothing.
+        result.derived = np.where(result.code == FIGURE, code, 0).astype("int8")
         value_frames.append(_values_frame(indicator, result, grid, references))
         changes = _changes_frame(
             indicator,

@@ -13,6 +13,8 @@ AREA_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 # Periods are years; anything outside this range is a typo (20007) or a wrong column.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+# The levels that may get a page per region (settings.area_pages).
+AreaPageLevel = Literal["focus_area", "wijk", "buurt", "pc4"]
 
 
 # Bidirectional formatting characters (embeddings, overrides, isolates and marks). In a
@@ -104,6 +106,9 @@ class Settings(Strict):
     no_change_z: float = Field(default=1.96, ge=0)
     # Also write a printable A4 profile (PDF) per area page, as `build --pdf` does.
     pdf_profiles: bool = False
+    # The levels whose every region gets a page (issue 12): focus areas at /wijk/<id>/,
+    # base wijken at /wijk/<code>/, buurten at /buurt/<code>/, PC4 areas at /pc4/<code>/.
+    area_pages: list[AreaPageLevel] = ["focus_area", "wijk", "buurt"]
 
 
 class BoundaryFile(Strict):

@@ -13,6 +13,8 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 from pydantic import ValidationError
 
+from wijkmonitor.core.boundaries import Boundaries, read_boundaries
+from wijkmonitor.core.derive import check_warnings
 from wijkmonitor.core.inputfiles import check_input, input_files, misnamed_hint
 from wijkmonitor.core.kind_checks import check_comparison, check_formula, resolved_options
 from wijkmonitor.core.kinds import DEVIATION_UNITS, IndicatorKinds
@@ -62,6 +64,9 @@ class Monitor:
     # indicator id -> its formula and comparison kind, resolved once on loading: the
     # computation and the site read these, never the plugin registry.
     kinds: dict[str, IndicatorKinds] = field(default_factory=dict)
+    # The simplified region shapes per level (monitor.yml ``boundaries:``), or None when
+    # the monitor has no boundary file: the site then draws no map (core/boundaries.py).
+    boundaries: Boundaries | None = None
 
     @property
     def title(self) -> str:
@@ -520,8 +525,17 @@ def load_monitor(root: Path | str) -> Monitor:
     if problems:
         raise ProblemsError(problems)
     regions, membership = built
+    boundaries = None
+    if config.boundaries:
+        # Shapes are read last: a monitor whose tables are wrong reports those first,
+        # and reading big boundary files is the slowest step of loading.
+        boundaries = read_boundaries(root, config, regions, membership)
     members = {area.id: list(area.members) for area in areas_doc[0]}
     warnings = reference_warnings(regions, membership, *areas_doc)
+    if boundaries is not None:
+        warnings += boundaries.warnings
+    # A parent's own figure that its children's sum contradicts (methods §13).
+    warnings += check_warnings(regions, data, inputs, resolved_kinds)
     if not indicators:
         message = (
             "holds no indicator, so the site will show no figure; add one YAML file per "
@@ -540,6 +554,7 @@ def load_monitor(root: Path | str) -> Monitor:
         members,
         warnings,
         kinds=resolved_kinds,
+        boundaries=boundaries,
     )
 
 

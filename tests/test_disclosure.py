@@ -89,9 +89,12 @@ def monitors(draw: st.DrawFn) -> dict:
     return {"base": base, "periods": periods, "minimum": minimum, "cells": cells, "areas": areas}
 
 
-def _files(spec: dict, indicator: str = INDICATOR) -> dict[str, str | None]:
+def _files(spec: dict, indicator: str = INDICATOR, derived: bool = False) -> dict[str, str | None]:
+    # derived: the base regions are the gemeente's wijken and the gemeente has no rows,
+    # so its figure is derived from them (methods §13) whenever every wijk has one.
+    level = "wijk" if derived else "pc4"
     regions = ["code,name,level,parent", f"{GEMEENTE},Stad,gemeente,"]
-    regions += [f"{code},Postcode {code},pc4,{GEMEENTE}" for code in spec["base"]]
+    regions += [f"{code},Postcode {code},{level},{GEMEENTE}" for code in spec["base"]]
     rows = ["region,period,variable,value,status"]
     for period in spec["periods"]:
         total_n = total_d = 0
@@ -102,7 +105,11 @@ def _files(spec: dict, indicator: str = INDICATOR) -> dict[str, str | None]:
             d_cell = ",x" if secret == "noemer" else f"{denominator},"
             rows += [f"{code},{period},teller,{n_cell}", f"{code},{period},noemer,{d_cell}"]
         # The gemeente's figures are the exact sums: the strongest position for a reader.
-        rows += [f"{GEMEENTE},{period},teller,{total_n},", f"{GEMEENTE},{period},noemer,{total_d},"]
+        if not derived:
+            rows += [
+                f"{GEMEENTE},{period},teller,{total_n},",
+                f"{GEMEENTE},{period},noemer,{total_d},",
+            ]
     areas = "areas:\n" + "".join(
         f"  - id: {area}\n    name: Gebied {area}\n    kind: focus_area\n    members: {members}\n"
         for area, members in spec["areas"]
@@ -301,17 +308,31 @@ def test_no_suppressed_cell_can_be_recovered(spec):
     _attack(spec, INDICATOR)
 
 
-def _attack(spec: dict, indicator: str) -> None:
+@ATTACKS
+@given(monitors())
+def test_a_derived_parent_gives_no_suppressed_child_back(spec):
+    # The gemeente is the sum of its wijken because the engine derives it: parent minus
+    # the published wijken must not reveal a suppressed one (methods §6, §13).
+    _attack(spec, INDICATOR, derived=True)
+
+
+def _attack(spec: dict, indicator: str, derived: bool = False) -> None:
     """Build the monitor of ``spec`` with ``indicator``, publish it, and attack every
     period of its results.csv and its changes.csv."""
     with tempfile.TemporaryDirectory() as tmp:
-        root = write_monitor(Path(tmp) / "m", **_files(spec, indicator))
+        root = write_monitor(Path(tmp) / "m", **_files(spec, indicator, derived))
         results = compute_results(load_monitor(root))
         out = Path(tmp) / "out"
         write_results(results, out)
         table = _published(out / "results.csv")
         for period in spec["periods"]:
             _check_period(spec, table, period)
+            if derived and not any(spec["cells"][c, period][2] for c in spec["base"]):
+                # Every wijk has both figures: the gemeente was derived (the attack is real).
+                row = table[(table["region"] == GEMEENTE) & (table["period"] == period)]
+                assert len(row) == (table["period"] == period).any()
+                published = row[row["status"] == ""]
+                assert (published["derived_from"] == "wijk").all()
         # No change row carries a figure of a suppressed baseline or latest period.
         changes = pd.read_csv(out / "changes.csv", dtype={"region": str}, keep_default_na=False)
         status = table.set_index(["region", "period"])["status"]

@@ -60,6 +60,7 @@ SECTIONS = {
     10: "Wat het voorbeeld van 2012 reproduceert",
     11: "Betrouwbaarheidsintervallen en het oordeel tegenover het referentiegebied",
     12: "De ruggengraatgrafiek",
+    13: "Cijfers afgeleid uit de onderdelen",
 }
 # Interval examples (methods §11) by method, computed with the built-in kind declaring it.
 INTERVALS = {"wilson": "share", "poisson": "rate"}
@@ -483,3 +484,15 @@ def test_the_site_publishes_the_document_as_verantwoording(examples_dir, tmp_pat
     # It is in the navigation of every page, beside Begrippen.
     home = (site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="verantwoording/"[^>]*>\s*Verantwoording', home)
+
+
+def test_the_derivation_example_is_what_the_engine_derives(tmp_path):
+    # methods §13: the gemeente without rows of the worked example, derived end to end.
+    from tests.test_derived_parents import _monitor
+
+    v = compute_results(_monitor(tmp_path)).values.set_index(["indicator", "region", "period"])
+    text = DOC.read_text(encoding="utf-8").split("## 13.")[1]
+    assert "| 6,4 |" in text and "| 528,0 |" in text
+    assert round(v.loc[("werkzoekenden", "GM0001", 2007), "value"], 1) == 6.4
+    assert v.loc[("cito", "GM0001", 2007), "value"] == 528.0
+    assert v.loc[("werkzoekenden", "GM0001", 2007), "derived_from"] == "wijk"

@@ -26,12 +26,33 @@ def download(name: str) -> str:
     return f"downloads/{name}"
 
 
+def map_shapes(level: str) -> str:
+    """The TopoJSON of one level's shapes, written once; every map refers to it by URL."""
+    return f"kaart/{level}.topojson"
+
+
 def theme_page(theme_id: str) -> str:
     return f"thema/{theme_id}/index.md"
 
 
 def area_page(code: str) -> str:
     return f"wijk/{code}/index.md"
+
+
+# The base levels whose regions get a page of their own (settings.area_pages), each
+# with an index page; a base wijk shares /wijk/ with the focus areas (the loader refuses
+# an area id that is also a code, in any case: core/regions.py).
+LEVEL_FOLDERS = {"wijk": "wijk", "buurt": "buurt", "pc4": "pc4"}
+
+
+def region_page(level: str, code: str) -> str:
+    """The page of a focus area (any composite) or a base region of a paged level."""
+    return f"{LEVEL_FOLDERS.get(level, 'wijk')}/{code}/index.md"
+
+
+def level_index(level: str) -> str:
+    """The index page of one level's regions (/wijk/ is also the focus areas' index)."""
+    return f"{LEVEL_FOLDERS[level]}/index.md"
 
 
 def gemeente_page(code: str) -> str:

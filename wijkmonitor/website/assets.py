@@ -81,6 +81,8 @@ def site_assets() -> dict[str, str]:
     return {
         VEGA_FILE: vega_bundle(),
         "charts.js": chart_script(),
+        # The filter boxes of the lists of regions (page_levels.py): small, on every page.
+        "filter.js": (STATIC / "filter.js").read_text(encoding="utf-8"),
         "wijkmonitor.css": (STATIC / "wijkmonitor.css").read_text(encoding="utf-8"),
     }
 

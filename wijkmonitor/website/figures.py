@@ -83,6 +83,16 @@ def value_cell(value: float, status: str, decimals: int, signed: bool = False) -
     return fmt_cell(value, status, decimals, signed=signed)
 
 
+# How a figure derived from its parts is labelled (methods §13), per child level of
+# results.csv's ``derived_from``; the site never decides derivation itself.
+DERIVED_NOTES = {"wijk": "berekend uit de wijken", "buurt": "berekend uit de buurten"}
+
+
+def derived_note(derived_from: str) -> str:
+    """The short Dutch note for a derived figure ("" for a region's own figure)."""
+    return DERIVED_NOTES.get(derived_from, "")
+
+
 def p_cell(site: SiteData, value: float, status: str, indicator: Indicator) -> str:
     """p in a table or chart label, with its status symbol where there is no figure."""
     return fmt_cell(value, status, p_decimals(site, indicator), signed=True)

@@ -21,6 +21,7 @@ from wijkmonitor.core.pluginmanager import call_each, check_items
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import page_frame as layout
+from wijkmonitor.website.maps import map_files
 from wijkmonitor.website.markup import SEARCH_MODES, Page, esc
 from wijkmonitor.website.page_area import area_page
 from wijkmonitor.website.page_definitions import definitions_page
@@ -35,6 +36,7 @@ from wijkmonitor.website.page_indexes import (
     themes_index,
 )
 from wijkmonitor.website.page_indicator import indicator_page
+from wijkmonitor.website.page_levels import level_index
 from wijkmonitor.website.page_methods import METHODS, methods_page
 from wijkmonitor.website.page_theme import theme_page
 from wijkmonitor.website.sitedata import SiteData, site_data
@@ -103,6 +105,10 @@ def plan(
     ]
     jobs += [p(gemeente_page, site, g) for g in site.gemeenten]
     jobs += [sectioned(addr.area_page(a), p(area_page, site, a)) for a in site.focus_areas]
+    # Every region of the levels in settings.area_pages (issue 12): one job per page,
+    # and an index per level; /wijk/ is areas_index, which lists the wijken too.
+    jobs += [p(area_page, site, c) for codes in site.paged.values() for c in codes]
+    jobs += [p(level_index, site, lv) for lv in site.paged if lv != "wijk"]
     jobs += [p(_plugin_page, site, page) for page in extra.pages]
     copies = {
         addr.yaml_copy(i.id): monitor.dir / i.source_file
@@ -111,6 +117,7 @@ def plan(
     }
     texts: dict[str, str | bytes] = {addr.INDICATORS_JSON: indicators_json(site)}
     texts |= {addr.download(d.name): d.content for d in extra.downloads}
+    texts |= map_files(monitor)
     nav = navigation(site)
     # Plugins' pages before Downloads, which stays last.
     nav[-1:-1] = [{page.title: page.path} for page in extra.pages if page.nav]

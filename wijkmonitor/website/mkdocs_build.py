@@ -167,6 +167,7 @@ def merged_config(
     extensions += [e for e in REQUIRED_EXTENSIONS if e not in present]
     # charts.js imports the Vega bundle itself, and only where the page has a chart.
     scripts = [{"path": f"{ASSET_DIR}/charts.js", "type": "module"}]
+    scripts.append({"path": f"{ASSET_DIR}/filter.js", "defer": True})
     copyright_ = site.get("copyright") or ""
     if notice:
         copyright_ = f"{copyright_} · {notice}" if copyright_ else notice

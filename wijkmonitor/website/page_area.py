@@ -8,7 +8,9 @@ from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import figures as fig
 from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import yearly_chart
+from wijkmonitor.website.map_section import locator_map
 from wijkmonitor.website.markup import Page, esc, figure, link, table
+from wijkmonitor.website.page_levels import children_section, level_word
 from wijkmonitor.website.page_methods import METHODS
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
 from wijkmonitor.website.spine_section import spine_section
@@ -48,7 +50,14 @@ def _year_table(
         ]
         for r in rows
     ]
-    return table(["Jaar", "p", esc(name), esc(reference)], body, "lrrr")
+    notes = [
+        f"{int(r.period)} {fig.derived_note(r.derived_from)}"
+        for r in rows
+        if fig.derived_note(r.derived_from) and r.status == ""
+    ]
+    # Figures of this area derived from its parts (results.csv derived_from, methods §13).
+    derived = f"\n\nDe cijfers van {esc(name)}: {'; '.join(notes)}." if notes else ""
+    return table(["Jaar", "p", esc(name), esc(reference)], body, "lrrr") + derived
 
 
 def _indicator_section(
@@ -202,7 +211,7 @@ def sources_section(site: SiteData, page: str, code: str) -> str:
 
 
 def area_page(site: SiteData, code: str) -> Page:
-    page = addr.area_page(code)
+    page = site.page_of(code)  # /wijk/, /buurt/ or /pc4/ (settings.area_pages)
     name = site.region_name(code)
     gemeente = site.gemeente_of(code)
     reference = site.reference_of(code)
@@ -211,7 +220,7 @@ def area_page(site: SiteData, code: str) -> Page:
     intro = []
     if gemeente:
         where = link(site.region_name(gemeente), page, addr.gemeente_page(gemeente))
-        intro.append(f"Aandachtswijk in de gemeente {where}.")
+        intro.append(f"{level_word(site, code)} in de gemeente {where}.")
     members = site.monitor.area_members.get(code, [])
     if members:
         intro.append(f"Het gebied bestaat uit: {', '.join(_member(site, m) for m in members)}.")
@@ -230,7 +239,9 @@ def area_page(site: SiteData, code: str) -> Page:
     if site.pdf_profiles:  # the build writes them (build --pdf, settings.pdf_profiles)
         intro.append(f"\n\n{link('Profiel als pdf (A4)', page, addr.profile_pdf(code))}")
     sections = [" ".join(intro) + "\n", _overview(site, page, changes)]
+    sections.append(locator_map(site, page, code))  # map_section.py (issue 12)
     sections.append(spine_section(site, page, code))  # methods §12
+    sections.append(children_section(site, page, code))  # a wijk's buurten (area_pages)
     for theme in site.monitor.themes.values():
         inds = [i for i in site.indicators_of_theme(theme.id) if i.id in by_indicator]
         if not inds:

@@ -6,7 +6,9 @@ from wijkmonitor.core.model import Indicator
 from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import figures as fig
 from wijkmonitor.website import page_frame as layout
+from wijkmonitor.website.map_section import gemeente_map
 from wijkmonitor.website.markup import Page, esc, link, table
+from wijkmonitor.website.page_levels import children_section
 from wijkmonitor.website.page_theme import change_rows, theme_diagram
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
 from wijkmonitor.website.spine_section import spine_section
@@ -55,6 +57,8 @@ def gemeente_page(site: SiteData, code: str) -> Page:
     else:
         parts.append(f"{esc(name)} heeft geen aandachtswijken in deze monitor.\n")
     parts.append(spine_section(site, page, code))  # the gemeente itself, methods §12
+    parts.append(gemeente_map(site, page, code))  # map_section.py (issue 12)
+    parts.append(children_section(site, page, code))  # its wijken (settings.area_pages)
     for theme in site.monitor.themes.values():
         inds = [
             i
@@ -71,6 +75,8 @@ def gemeente_page(site: SiteData, code: str) -> Page:
                 if latest
                 else "."
             )
+            if latest and fig.derived_note(latest.derived_from):
+                cell += f", {fig.derived_note(latest.derived_from)}"
             rows.append(
                 [addr.indicator_link(page, ind)]
                 + [_position_cell(site, changes[a].get(ind.id), ind) for a in columns]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.markup import Page, esc, link, table
+from wijkmonitor.website.page_levels import LEVEL_WORDS, level_list
 from wijkmonitor.website.sitedata import SiteData
 
 
@@ -38,6 +39,13 @@ def areas_index(site: SiteData) -> Page:
         if rows
         else "Deze monitor heeft geen aandachtswijken."
     )
+    if site.paged.get("wijk"):  # settings.area_pages: every wijk has a page
+        body += "\n\n## Alle wijken\n\n" + level_list(site, page, "wijk")
+    others = [lv for lv in site.paged if lv != "wijk"]
+    if others:
+        body += "\n\n" + " · ".join(
+            link(f"Alle {LEVEL_WORDS[lv][1].lower()}", page, addr.level_index(lv)) for lv in others
+        )
     markdown = layout.page_markdown(site, page, "Aandachtswijken", body, figures=False)
     return Page(page, "Wijken", markdown, search="text")
 

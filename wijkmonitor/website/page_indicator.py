@@ -10,6 +10,7 @@ from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import figures as fig
 from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import areas_chart
+from wijkmonitor.website.map_section import indicator_maps
 from wijkmonitor.website.markup import (
     Page,
     admonition,
@@ -173,6 +174,9 @@ def _areas_section(site: SiteData, page: str, indicator: Indicator) -> str:
             description,
         )
         parts.append(figure(spec, description))
+    maps = indicator_maps(site, page, indicator, order)
+    if maps:
+        parts.append(maps)
     if not ranking:
         parts.append(_theme_table(site, page, indicator, order.index.tolist()))
     else:

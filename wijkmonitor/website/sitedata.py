@@ -18,6 +18,7 @@ from wijkmonitor.core.lineage import sources_by_indicator
 from wijkmonitor.core.model import Indicator
 from wijkmonitor.core.monitor import Monitor
 from wijkmonitor.core.spine import SPINE_COLUMNS, spine_table
+from wijkmonitor.website import addresses as addr
 
 
 class YearRow(NamedTuple):
@@ -30,6 +31,9 @@ class YearRow(NamedTuple):
     reference_status: str
     deviation: float
     deviation_status: str
+    # The child level the figure was derived from ("wijk", "buurt"; core/derive.py,
+    # methods §13), "" for the region's own figure: the site only shows it.
+    derived_from: str = ""
 
 
 class ChangeRow(NamedTuple):
@@ -80,6 +84,11 @@ class SiteData:
     build_date: date | None = None  # from SOURCE_DATE_EPOCH; None: the site names no date
     # region -> indicator -> its spine row (focus areas and gemeenten: their pages)
     spine: dict[str, dict[str, SpineRow]] = field(default_factory=dict, repr=False)
+    # Base levels whose every region has a page (settings.area_pages): level -> codes,
+    # sorted by name; and parent -> its paged children (gemeente -> wijken, wijk -> buurten).
+    paged: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    children: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    level: dict[str, str] = field(default_factory=dict, repr=False)  # shown region -> level
 
     @property
     def indicators(self) -> dict[str, Indicator]:
@@ -101,6 +110,10 @@ class SiteData:
         # Themes whose indicators must not be shown as a ranking (SES-WOA): their pages
         # sort areas by name and show every indicator of the theme side by side.
         return self.monitor.themes[indicator.theme].ranking
+
+    def page_of(self, code: str) -> str:
+        """The address of the page of a focus area or a paged base region."""
+        return addr.region_page(self.level.get(code, "focus_area"), code)
 
     def kinds_of(self, indicator: Indicator) -> IndicatorKinds:
         """The indicator's formula and comparison kinds, as resolved on loading."""
@@ -135,6 +148,10 @@ def _series(values: pd.DataFrame) -> Nested:
     """region -> indicator -> years, in one pass over the sorted values."""
     ordered = values.sort_values(["region", "indicator", "period"], kind="stable")
     nested: Nested = {}
+    if "derived_from" in ordered:
+        ordered = ordered.astype({"derived_from": str})
+    else:  # a results table of before derived parents (methods §13)
+        ordered = ordered.assign(derived_from="")
     columns = [ordered[c].to_numpy() for c in ("region", "indicator", *YearRow._fields)]
     for region, indicator, *row in zip(*columns, strict=True):
         row[0] = int(row[0])
@@ -175,9 +192,24 @@ def site_data(
     focus_areas = _sorted_codes(regions, level == "focus_area")
     gemeenten = _sorted_codes(regions, level == "gemeente")
     focus_totals = _sorted_codes(regions, level == "focus_total")
+    # Base levels with a page per region (settings.area_pages); focus areas always have one.
+    page_levels = [lv for lv in monitor.config.settings.area_pages if lv in addr.LEVEL_FOLDERS]
+    paged = {lv: _sorted_codes(regions, level == lv) for lv in page_levels}
+    paged = {lv: codes for lv, codes in paged.items() if codes}  # no empty index pages
+    paged_codes = {c for codes in paged.values() for c in codes}
     shown = (
-        set(focus_areas) | set(gemeenten) | set(focus_totals) | set(regions.index[level == "group"])
+        set(focus_areas)
+        | set(gemeenten)
+        | set(focus_totals)
+        | set(regions.index[level == "group"])
+        | paged_codes
     )
+    children: dict[str, list[str]] = {}
+    parent = regions["parent"]
+    for codes in paged.values():  # sorted by name, so each list of children is too
+        for code in codes:
+            children.setdefault(str(parent[code] or ""), []).append(code)
+    children.pop("", None)
     values = results.values[results.values["region"].isin(shown)]
     values = _as_text(values)
     changes = results.changes.astype({"region": str, "indicator": str})
@@ -210,7 +242,10 @@ def site_data(
         cell_counts={
             str(k): int(v) for k, v in results.values["status"].astype(str).value_counts().items()
         },
-        spine=_spine(monitor, values, set(focus_areas) | set(gemeenten)),
+        spine=_spine(monitor, values, set(focus_areas) | set(gemeenten) | paged_codes),
+        paged=paged,
+        children=children,
+        level={c: str(regions.at[c, "level"]) for c in shown},
         pdf_profiles=pdf_profiles,
         data_sources=sources_by_indicator(values),
         build_date=build_date,

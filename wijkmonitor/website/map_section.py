@@ -1,0 +1,217 @@
+"""The map sections of the pages (specs from maps.py): one choropleth of p in the latest
+period per mapped level on an indicator page; one map of a gemeente's wijken (or focus
+areas) with an indicator selector on its page. A monitor without boundaries gets none."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wijkmonitor.core.changes import direction_sign
+from wijkmonitor.core.model import Indicator
+from wijkmonitor.website import figures as fig
+from wijkmonitor.website.maps import (
+    NO_FIGURE,
+    NO_FIGURE_FILL,
+    choropleth,
+    mapped_codes,
+    selectable_choropleth,
+)
+from wijkmonitor.website.markup import figure, rel
+from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.texts import positions
+
+# level -> (one, several), for titles and text alternatives.
+LEVEL_NAMES = {
+    "focus_area": ("gebied", "gebieden"),
+    "wijk": ("wijk", "wijken"),
+    "buurt": ("buurt", "buurten"),
+    "pc4": ("postcodegebied", "postcodegebieden"),
+}
+
+# Where a map would be on a monitor without shapes (monitor.yml ``boundaries:``).
+NO_MAP = (
+    "Voor kaarten van de gebieden is een bestand met hun grenzen nodig "
+    "(`boundaries` in monitor.yml); deze monitor heeft er geen.\n"
+)
+
+
+def indicator_maps(site: SiteData, page: str, indicator: Indicator, order: pd.DataFrame) -> str:
+    """A choropleth of p in the latest period per level that has shapes. ``order`` is the
+    indicator page's table of areas (index: code; name, deviation_latest, value, status,
+    reference_value, reference_status, deviation_status, latest_period)."""
+    boundaries = site.monitor.boundaries
+    if boundaries is None:
+        # Never invented shapes: without a boundary file there is no map (issue 12).
+        return NO_MAP if site.focus_areas else ""
+    if order.empty:
+        return ""
+    levels = site.monitor.regions["level"].reindex(order.index)
+    period = int(order["latest_period"].iloc[0])
+    sign = direction_sign(indicator.direction)
+    d = indicator.decimals
+    parts = []
+    for level in sorted(boundaries.shapes):
+        codes = mapped_codes(site.monitor, level, list(order.index[levels == level]))
+        if not codes:
+            continue
+        part = order.loc[codes]
+        p = part["deviation_latest"].to_numpy(dtype=float)
+        shown = positions(p, sign)
+        rows = [
+            {
+                "code": code,
+                "naam": name,
+                "positie": pos if not np.isnan(pv) else NO_FIGURE,
+                "tekst": fig.p_cell(site, pv, ps, indicator),
+                "waarde": fig.value_cell(v, s, d),
+                "referentie": fig.value_cell(rv, rs, d),
+                "href": _href(site, page, code),
+            }
+            for code, name, pos, pv, ps, v, s, rv, rs in zip(
+                codes,
+                part["name"],
+                shown,
+                p,
+                part["deviation_status"],
+                part["value"],
+                part["status"],
+                part["reference_value"],
+                part["reference_status"],
+                strict=True,
+            )
+        ]
+        missing = sum(r["positie"] == NO_FIGURE for r in rows)
+        one, plural = LEVEL_NAMES.get(level, (level, level))
+        description = (
+            f"Kaart van {indicator.title}: afwijking p per {one} in {period}, {len(rows)} "
+            f"{plural}; groen is gunstig, oranje ongunstig, grijs beschrijvend"
+            + (f"; {missing} zonder cijfer (lichtgrijs)" if missing else "")
+            + ". De tabel hieronder geeft alle cijfers."
+        )
+        spec = choropleth(page, level, rows, f"{indicator.title}, {period}: {plural}", description)
+        parts.append(figure(spec, description))
+    return "\n".join(parts)
+
+
+def _href(site: SiteData, page: str, code: str) -> str:
+    """The region's page, relative to ``page``; "" for a region without a page."""
+    paged = code in site.focus_areas or code in site.paged.get(site.level.get(code, ""), ())
+    return rel(page, site.page_of(code)) if paged else ""
+
+
+def _rows(site: SiteData, page: str, codes: list[str], ids: list[str]) -> list[dict]:
+    """Per region and indicator: p in the indicator's latest period with a row."""
+    values = site.values
+    part = values[values["region"].isin(codes) & values["indicator"].isin(ids)]
+    if part.empty:
+        return []
+    latest = part.groupby("indicator")["period"].transform("max")
+    part = part[part["period"] == latest]
+    rows = []
+    for ind_id, group in part.groupby("indicator", sort=False):
+        indicator = site.monitor.indicators[str(ind_id)]
+        d = indicator.decimals
+        p = group["deviation"].to_numpy(dtype=float)
+        shown = positions(p, direction_sign(indicator.direction))
+        for code, pos, pv, ps, v, s, rv, rs in zip(
+            group["region"],
+            shown,
+            p,
+            group["deviation_status"].fillna("."),
+            group["value"],
+            group["status"].fillna("."),
+            group["reference_value"],
+            group["reference_status"].fillna("."),
+            strict=True,
+        ):
+            rows.append(
+                {
+                    "indicator": indicator.id,
+                    "code": code,
+                    "naam": site.region_name(code),
+                    "positie": pos if not np.isnan(pv) else NO_FIGURE,
+                    "tekst": fig.p_cell(site, pv, ps, indicator),
+                    "waarde": fig.value_cell(v, s, d),
+                    "referentie": fig.value_cell(rv, rs, d),
+                    "href": _href(site, page, code),
+                }
+            )
+    return rows
+
+
+def gemeente_map(site: SiteData, page: str, code: str) -> str:
+    """One map of the gemeente's wijken (when they have pages and shapes), else of its
+    focus areas, with a select for the indicator: not one map per indicator."""
+    if site.monitor.boundaries is None:
+        return ""
+    candidates = [
+        ("wijk", list(site.children.get(code, []))),
+        ("focus_area", list(site.areas_of_gemeente.get(code, []))),
+    ]
+    for level, codes in candidates:
+        codes = mapped_codes(site.monitor, level, codes)
+        if not codes:
+            continue
+        ids = list(site.monitor.indicators)
+        rows = _rows(site, page, codes, ids)
+        present = {r["indicator"] for r in rows}
+        options = [(i, site.monitor.indicators[i].title) for i in ids if i in present]
+        if not options:
+            return ""
+        one, plural = LEVEL_NAMES.get(level, (level, level))
+        name = site.region_name(code)
+        description = (
+            f"Kaart van de {len(codes)} {plural} van {name}, gekleurd naar de afwijking p van "
+            "de gekozen indicator in de laatste meting: groen is gunstig, oranje ongunstig, "
+            "grijs beschrijvend, lichtgrijs zonder cijfer. Kies de indicator in de keuzelijst "
+            "onder de kaart; de tabellen op deze pagina geven alle cijfers."
+        )
+        spec = selectable_choropleth(
+            page, level, rows, options, f"{plural.capitalize()} van {name}", description
+        )
+        return f"## Kaart\n\n{figure(spec, description)}"
+    return ""
+
+
+def locator_map(site: SiteData, page: str, code: str) -> str:
+    """The area (dark) among the other regions of its level in its gemeente (light), each
+    linking to its page: where the area lies. Nothing when the area has no shape."""
+    level = site.level.get(code, "focus_area")
+    if not mapped_codes(site.monitor, level, [code]):
+        return ""
+    gemeente = site.gemeente_of(code)
+    others = [c for c, lv in site.level.items() if lv == level and site.gemeente_of(c) == gemeente]
+    codes = mapped_codes(site.monitor, level, sorted(set(others) | {code}))
+    name = site.region_name(code)
+    here, other = "dit gebied", "overige"
+    rows = [
+        {
+            "code": c,
+            "naam": site.region_name(c),
+            "positie": here if c == code else other,
+            "tekst": "",
+            "waarde": "",
+            "referentie": "",
+            "href": "" if c == code else _href(site, page, c),
+        }
+        for c in codes
+    ]
+    gemeente_name = site.region_name(gemeente) if gemeente else ""
+    description = f"Kaart: ligging van {name}" + (
+        f" tussen de {len(codes) - 1} andere {LEVEL_NAMES.get(level, (level, level))[1]} "
+        f"van {gemeente_name} (lichtgrijs)."
+        if len(codes) > 1
+        else "."
+    )
+    spec = choropleth(page, level, rows, f"Ligging van {name}", description)
+    spec["height"] = 240
+    spec["encoding"]["color"] = {
+        "field": "positie",
+        "type": "nominal",
+        "scale": {"domain": [here, other], "range": ["#1f4e79", NO_FIGURE_FILL]},
+        "title": None,
+        "legend": {"orient": "bottom"},
+    }
+    spec["encoding"]["tooltip"] = [{"field": "naam", "type": "nominal", "title": " "}]
+    return figure(spec, description, size="narrow")
