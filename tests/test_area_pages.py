@@ -89,6 +89,14 @@ def test_default_levels_give_every_wijk_and_buurt_a_page(tmp_path: Path) -> None
     # Headline figure of a buurt: 150/2000 = 7,5 % against its gemeente's 5 %: p = +50,0.
     assert '<a href="../../buurt/BU00010101/">Noord-Oost</a></th><td>BU00010101</td>' in noord
     assert '<td style="text-align: right">+50,0</td>' in noord
+    # A buurt's page speaks of the buurt, a wijk's of the wijk.
+    buurt = pages["buurt/BU00010101/index.md"]
+    assert "Buurt in de gemeente" in buurt
+    assert "hoeveel procent de buurt boven (+) of onder (−) het gemiddelde van Stad" in buurt
+    assert "groen als de buurt daarmee gunstig afsteekt" in buurt
+    assert "als de wijk" not in buurt and "procent de wijk" not in buurt
+    assert "betrouwbaarheidsinterval van Noord-Oost tegenover" in buurt  # the spine
+    assert "hoeveel procent de wijk boven" in noord
     # The gemeente lists its wijken with a filter box and a live count.
     stad = pages["gemeente/GM0001/index.md"]
     assert '<a href="../../wijk/WK000101/">Noord</a>' in stad

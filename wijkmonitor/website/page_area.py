@@ -10,7 +10,7 @@ from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import yearly_chart
 from wijkmonitor.website.map_section import locator_map
 from wijkmonitor.website.markup import Page, esc, figure, link, table
-from wijkmonitor.website.page_levels import children_section, level_word
+from wijkmonitor.website.page_levels import children_section, level_noun, level_word
 from wijkmonitor.website.page_methods import METHODS
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
 from wijkmonitor.website.spine_section import spine_section
@@ -226,12 +226,13 @@ def area_page(site: SiteData, code: str) -> Page:
         intro.append(f"Het gebied bestaat uit: {', '.join(_member(site, m) for m in members)}.")
     if reference:
         ref = esc(site.region_name(reference))
+        noun = level_noun(site, code)
         shown = [i for i in site.indicators.values() if i.id in by_indicator]
         intro.append(
             f"\n\nElke indicator wordt vergeleken met {ref}. "
-            + fig.p_meaning(site, shown, "de wijk", ref)
-            + " In de grafieken is een balk groen als de wijk daarmee "
-            "gunstig afsteekt, oranje als de wijk ongunstig afsteekt en grijs bij een "
+            + fig.p_meaning(site, shown, noun, ref)
+            + f" In de grafieken is een balk groen als {noun} daarmee "
+            f"gunstig afsteekt, oranje als {noun} ongunstig afsteekt en grijs bij een "
             "beschrijvend kenmerk."
         )
     if not reference:

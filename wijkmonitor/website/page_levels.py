@@ -31,6 +31,16 @@ def level_word(site: SiteData, code: str) -> str:
     return LEVEL_WORDS.get(site.level.get(code, ""), ("Aandachtswijk", ""))[0]
 
 
+# The region in a sentence about its figures ("hoeveel procent de buurt boven ... ligt").
+LEVEL_NOUNS = {"buurt": "de buurt", "pc4": "het postcodegebied"}
+
+
+def level_noun(site: SiteData, code: str) -> str:
+    """The region with its article, for sentences on its page; a wijk or focus area is
+    "de wijk"."""
+    return LEVEL_NOUNS.get(site.level.get(code, ""), "de wijk")
+
+
 def filter_table(
     list_id: str, label: str, headers: list[str], rows: list[list[str]], align: str
 ) -> str:

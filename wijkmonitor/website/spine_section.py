@@ -140,7 +140,7 @@ def spine_section(site: SiteData, page: str, code: str) -> str:
         centre_text = (
             f"De middenlijn is de waarde van {esc(reference)}; de vorm en de kleur van het "
             f"teken zeggen of {esc(name)} daar significant van verschilt (95 %, het "
-            "betrouwbaarheidsinterval van de wijk tegenover de waarde van "
+            f"betrouwbaarheidsinterval van {esc(name)} tegenover de waarde van "
             f"{esc(reference)})."
         )
     else:
