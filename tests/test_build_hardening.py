@@ -253,27 +253,3 @@ def test_a_broken_template_override_keeps_the_previous_site(built, tmp_path):
         ],
     )
     assert tree(site) == before and _temporaries(monitor) == []
-
-
-def test_a_signal_a_library_turned_into_a_read_error_stops_the_run(tmp_path, capsys, monkeypatch):
-    """pandas' C parser catches the KeyboardInterrupt of a Ctrl+C that comes while it
-    reads a gzip file and raises "Calling read(nbytes) on source failed": that run was
-    stopped, and must say so, not blame the input (seen in CI as exit 1 and a CSV
-    problem for data/synthetic_households.csv.gz)."""
-    from wijkmonitor import entry
-
-    root = write_monitor(tmp_path / "m", **{"data/regions.csv": "code,name\n"})  # a problem
-    # run() installs its handlers and then ignores both signals: pytest's come back after.
-    handlers = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        assert entry.run(["check", str(root)]) == 1  # without a signal: the problem
-        assert "problem" in capsys.readouterr().err
-        monkeypatch.setattr(entry, "_signalled", KeyboardInterrupt())  # a Ctrl+C came
-        assert entry.run(["check", str(root)]) == entry.INTERRUPTED
-        assert capsys.readouterr().err.splitlines() == ["wijkmonitor: interrupted"]
-        monkeypatch.setattr(entry, "_signalled", entry.Terminated())
-        assert entry.run(["check", str(root)]) == entry.TERMINATED
-        assert capsys.readouterr().err.splitlines() == ["wijkmonitor: terminated"]
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)

@@ -17,7 +17,7 @@ from typing import Any
 from wijkmonitor.core.hookspecs import Command
 from wijkmonitor.core.pluginmanager import plugin_commands
 from wijkmonitor.core.problems import ProblemsError
-from wijkmonitor.entry import broken_pipe, pending_signal, stopped
+from wijkmonitor.entry import broken_pipe, stopped
 from wijkmonitor.environment import debug, environment_problems
 from wijkmonitor.website import commands as site
 
@@ -177,10 +177,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return args.handler(args)
     except ProblemsError as exc:
-        if (stop := pending_signal()) is not None:
-            # A signal came while reading and a library turned it into a read error:
-            # the run was stopped, the input is not at fault.
-            raise stop from None
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         n = len(exc.problems)

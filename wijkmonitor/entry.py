@@ -23,28 +23,8 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl+C so every ``finally`` cleans up the same way."""
 
 
-# The signal that stopped this run, once one came. A library may catch the
-# KeyboardInterrupt a signal raises and raise its own error instead (pandas' C parser,
-# reading a gzip file, says "Calling read(nbytes) on source failed"); the CLI asks here
-# before it reports such an error as a problem of the input.
-_signalled: KeyboardInterrupt | None = None
-
-
 def _raise_terminated(signum: int, frame: object) -> None:
-    global _signalled
-    _signalled = Terminated()
-    raise _signalled
-
-
-def _raise_interrupted(signum: int, frame: object) -> None:
-    global _signalled
-    _signalled = KeyboardInterrupt()
-    raise _signalled
-
-
-def pending_signal() -> KeyboardInterrupt | None:
-    """The Ctrl+C or SIGTERM that came during this run, or None."""
-    return _signalled
+    raise Terminated
 
 
 def stopped(exc: KeyboardInterrupt) -> int:
@@ -99,7 +79,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         try:
             with contextlib.suppress(ValueError):  # only the main thread may; else as is
                 signal.signal(signal.SIGTERM, _raise_terminated)
-                signal.signal(signal.SIGINT, _raise_interrupted)
             from wijkmonitor.cli import main
 
             code = main(argv)
