@@ -108,11 +108,6 @@ def _weighted_inputs(monitor: Monitor) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def derivation_inputs(monitor: Monitor) -> tuple[dict[str, str], set[str]]:
-    """The weighted scores (score -> weight) and every given score of the monitor."""
-    return score_inputs(monitor.inputs, monitor.kinds)
-
-
 def _inputs(
     kind: FormulaKind,
     inputs: dict[str, str],
@@ -489,7 +484,9 @@ def compute_results(monitor: Monitor) -> Results:
     values, status = base_columns(monitor.data, grid, variables, _weighted_inputs(monitor))
     # Parents without their own figure, from their children (methods §13), before the
     # composites are summed so that composites of derived regions have figures too.
-    derivation = derive_parents(values, status, grid, regions, *derivation_inputs(monitor))
+    derivation = derive_parents(
+        values, status, grid, regions, *score_inputs(monitor.inputs, monitor.kinds)
+    )
     fill_areas(values, status, grid, monitor.membership)
 
     is_area = np.repeat((regions["kind"] != "base").to_numpy(), len(periods))

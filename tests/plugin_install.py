@@ -1,11 +1,17 @@
-"""Installing a real plugin package for a test, and running the CLI that finds it."""
+"""Plugins for tests: a real package installed and the CLI run with it, or a module
+registered in this process as an installed plugin would be."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import types
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, plugin_manager
 
 
 def pip_install(source: Path, target: Path) -> Path:
@@ -28,3 +34,23 @@ def run_cli(plugin_path: Path, *args: str) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "wijkmonitor", *args],
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
+
+
+@contextlib.contextmanager
+def registered_plugin(name: str, **hooks: Callable) -> Iterator[types.ModuleType]:
+    """A plugin module with these hook implementations, registered with the process's
+    plugin manager as an installed one would be (an entry point only adds the import),
+    and removed afterwards; the kinds are looked up afresh on both sides."""
+    plugin = types.ModuleType(f"wm_{name}")
+    for hook, implementation in hooks.items():
+        setattr(plugin, hook, implementation)
+    pm = plugin_manager()
+    pm.register(plugin, name=name)
+    formula_kinds.cache_clear()
+    comparison_kinds.cache_clear()
+    try:
+        yield plugin
+    finally:
+        pm.unregister(name=name)
+        formula_kinds.cache_clear()
+        comparison_kinds.cache_clear()

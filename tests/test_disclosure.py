@@ -19,7 +19,6 @@ the attacks above already use.
 from __future__ import annotations
 
 import tempfile
-import types
 from fractions import Fraction
 from pathlib import Path
 
@@ -30,12 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import THEMES, write_monitor
+from tests.plugin_install import registered_plugin
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.hookspecs import hookimpl
 from wijkmonitor.core.kinds import FormulaKind, Interval
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
-from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, plugin_manager
 from wijkmonitor.core.significance import verdicts, wilson_interval
 
 GEMEENTE = "GM0001"
@@ -644,18 +643,8 @@ def _third_party(kind: str) -> str:
 def incidence_plugin():
     """A real plugin, registered with the process's plugin manager as an installed one
     would be (an entry point only adds the import), and removed afterwards."""
-    plugin = types.ModuleType("wm_incidence")
-    plugin.register_formula_kinds = _register_incidence
-    pm = plugin_manager()
-    pm.register(plugin, name="incidence")
-    formula_kinds.cache_clear()
-    comparison_kinds.cache_clear()
-    try:
+    with registered_plugin("incidence", register_formula_kinds=_register_incidence) as plugin:
         yield plugin
-    finally:
-        pm.unregister(name="incidence")
-        formula_kinds.cache_clear()
-        comparison_kinds.cache_clear()
 
 
 @ATTACKS

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import INDICATOR, write_monitor
+from tests.plugin_install import registered_plugin
 from wijkmonitor.core.changes import gap_unchanged
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.hookspecs import hookimpl
@@ -181,18 +182,8 @@ def _register_comparisons() -> list[ComparisonKind]:
 
 @pytest.fixture
 def comparison_plugin():
-    plugin = types.ModuleType("wm_relatief")
-    plugin.register_comparison_kinds = _register_comparisons
-    pm = plugin_manager()
-    pm.register(plugin, name="relatief")
-    formula_kinds.cache_clear()
-    comparison_kinds.cache_clear()
-    try:
-        yield plugin
-    finally:
-        pm.unregister(name="relatief")
-        formula_kinds.cache_clear()
-        comparison_kinds.cache_clear()
+    with registered_plugin("relatief", register_comparison_kinds=_register_comparisons) as p:
+        yield p
 
 
 def test_a_plugins_ratio_gets_the_statistical_rule(comparison_plugin, tmp_path):

@@ -8,7 +8,6 @@ and verdict of the results table computed by the real engine.
 from __future__ import annotations
 
 import math
-import types
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +16,13 @@ import pytest
 from scipy.stats import chi2
 
 from tests.conftest import ROOT, write_monitor
+from tests.plugin_install import registered_plugin
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.hookspecs import hookimpl
 from wijkmonitor.core.kinds import FormulaKind, Interval
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
-from wijkmonitor.core.pluginmanager import comparison_kinds, formula_kinds, plugin_manager
+from wijkmonitor.core.pluginmanager import formula_kinds
 from wijkmonitor.core.problems import ProblemsError
 from wijkmonitor.core.significance import (
     VERDICT_LABELS,
@@ -219,21 +219,12 @@ def test_a_plugin_that_declares_a_wrong_interval_is_named(monkeypatch):
             _kind(count_pairs=(), interval=Interval("wilson", count="cases", base="population"))
         ]
 
-    plugin = types.ModuleType("wm_bad_interval")
-    plugin.register_formula_kinds = register_formula_kinds
-    pm = plugin_manager()
-    pm.register(plugin, name="bad_interval")
-    formula_kinds.cache_clear()
-    try:
+    with registered_plugin("bad_interval", register_formula_kinds=register_formula_kinds):
         with pytest.raises(ProblemsError) as caught:
             formula_kinds()
-        (problem,) = caught.value.problems
-        assert str(problem).startswith("plugin 'bad_interval': register_formula_kinds: raised")
-        assert "interval count 'cases' is not one of its required count inputs" in str(problem)
-    finally:
-        pm.unregister(name="bad_interval")
-        formula_kinds.cache_clear()
-        comparison_kinds.cache_clear()
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("plugin 'bad_interval': register_formula_kinds: raised")
+    assert "interval count 'cases' is not one of its required count inputs" in str(problem)
 
 
 # --- through the engine ----------------------------------------------------------------------
@@ -415,21 +406,12 @@ def _register_given() -> list[FormulaKind]:
 
 
 def test_a_third_party_kind_with_a_standard_error(tmp_path: Path):
-    plugin = types.ModuleType("wm_given")
-    plugin.register_formula_kinds = _register_given
-    pm = plugin_manager()
-    pm.register(plugin, name="given")
-    formula_kinds.cache_clear()
-    try:
+    with registered_plugin("given", register_formula_kinds=_register_given):
         root = write_monitor(
             tmp_path / "m",
             **{"indicators/werkzoekenden.yml": GIVEN_INDICATOR, "data/werk.csv": GIVEN_DATA},
         )
         values = compute_results(load_monitor(root)).values
-    finally:
-        pm.unregister(name="given")
-        formula_kinds.cache_clear()
-        comparison_kinds.cache_clear()
     rows = values.astype({"region": str}).set_index("region")
     assert rows.at["1001", "ci_lower"] == pytest.approx(-0.30 - 1.96 * 0.05)
     assert rows.at["1001", "ci_upper"] == pytest.approx(-0.30 + 1.96 * 0.05)
