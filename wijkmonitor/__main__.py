@@ -1,8 +1,11 @@
+import os
 import sys
 
 try:
-    from wijkmonitor.entry import run
-except KeyboardInterrupt:  # Ctrl+C in the first microseconds: still no traceback
-    sys.exit(130)
+    from wijkmonitor.entry import main
+except KeyboardInterrupt:  # Ctrl+C in the first milliseconds: still one line
+    sys.stderr.write("wijkmonitor: interrupted\n")
+    sys.stderr.flush()
+    os._exit(130)
 
-sys.exit(run())
+main()

@@ -17,7 +17,7 @@ from typing import Any
 from wijkmonitor.core.hookspecs import Command
 from wijkmonitor.core.pluginmanager import plugin_commands
 from wijkmonitor.core.problems import ProblemsError
-from wijkmonitor.entry import broken_pipe, stopped
+from wijkmonitor.entry import broken_pipe, pending_signal, stopped
 from wijkmonitor.environment import debug, environment_problems
 from wijkmonitor.website import commands as site
 
@@ -177,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return args.handler(args)
     except ProblemsError as exc:
+        if (stop := pending_signal()) is not None:
+            return stopped(stop)  # a library turned our signal into a read error
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         n = len(exc.problems)
@@ -187,10 +189,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if isinstance(exc, BrokenPipeError) and exc.filename is None:
             return broken_pipe()  # our reader went away (`| head`): not an error to report
+        if (stop := pending_signal()) is not None:
+            return stopped(stop)
         # The machine said no (disk full, no permission): not a bug, say what and where.
         print(_machine_says_no(exc), file=sys.stderr)
         return 1
     except Exception as exc:
+        if (stop := pending_signal()) is not None:
+            return stopped(stop)  # a library turned our signal into its own error
         # A bug, not bad input (bad input is a ProblemsError): one line, not a traceback.
         if debug():
             raise

@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl+C
 TERMINATED = 143  # 128 + SIGTERM
@@ -23,8 +24,29 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl+C so every ``finally`` cleans up the same way."""
 
 
+# The signal that stopped this run, once one came. A library may catch the
+# KeyboardInterrupt a signal raises and raise its own error instead: pandas' C parser,
+# reading a gzip file, says "Calling read(nbytes) on source failed"; numpy's C import
+# says "PyCapsule_Import could not import module datetime" (an ImportError). The CLI
+# asks here before it reports such an error as a problem of the input or a bug.
+_signalled: KeyboardInterrupt | None = None
+
+
 def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated
+    global _signalled
+    _signalled = Terminated()
+    raise _signalled
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    global _signalled
+    _signalled = KeyboardInterrupt()
+    raise _signalled
+
+
+def pending_signal() -> KeyboardInterrupt | None:
+    """The Ctrl+C or SIGTERM that came during this run, or None."""
+    return _signalled
 
 
 def stopped(exc: KeyboardInterrupt) -> int:
@@ -79,11 +101,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         try:
             with contextlib.suppress(ValueError):  # only the main thread may; else as is
                 signal.signal(signal.SIGTERM, _raise_terminated)
+                signal.signal(signal.SIGINT, _raise_interrupted)
             from wijkmonitor.cli import main
 
             code = main(argv)
+            if _signalled is not None and code not in (INTERRUPTED, TERMINATED):
+                # A library swallowed our signal (an optional import that failed on it
+                # and was skipped): the run went on, but it was asked to stop.
+                code = stopped(_signalled)
         except KeyboardInterrupt as exc:  # Ctrl+C or SIGTERM, while importing too
             code = stopped(exc)
+        except Exception:
+            if _signalled is None:
+                raise
+            code = stopped(_signalled)  # a library's own error for our signal (above)
         except BrokenPipeError:
             code = broken_pipe()
         except SystemExit as exc:  # argparse: --help, or a wrong option (it said so)
@@ -95,3 +126,18 @@ def run(argv: Sequence[str] | None = None) -> int:
         if code is None:
             code = TERMINATED if isinstance(exc, Terminated) else INTERRUPTED
     return 1 if code is None else code
+
+
+def main() -> NoReturn:
+    """The console script: run the CLI and end the process with its exit status."""
+    code = run()
+    if code in (INTERRUPTED, TERMINATED):
+        # CPython 3.11 marks a KeyboardInterrupt that escaped an exec() of a string as
+        # unhandled even once it is caught (dataclasses execs one per generated method
+        # while modules import), and then ends the process by SIGINT (-2) at exit
+        # instead of with our status. Every finally block ran on the way here and
+        # _settle flushed stdout: leave now, with the status we decided.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
