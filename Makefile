@@ -39,9 +39,12 @@ test: install chromium
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
+# Figures, never assertions: check + compute at national size, then full builds of about
+# 1,000, 4,000 and 17,000 pages against a bare mkdocs-material build of the same shape,
+# a rebuild after one indicator YAML changed, and peak memory (issue 13).
 bench: install
 	$(BIN)/python benchmarks/compute_scale.py
-	$(BIN)/python benchmarks/site_scale.py
+	$(BIN)/python benchmarks/site_scale.py --national 200 800 3300
 
 clean:
 	rm -rf site build .pytest_cache

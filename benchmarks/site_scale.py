@@ -6,7 +6,11 @@ Usage: python benchmarks/site_scale.py [--sizes 250 1000 2000 4000] [--indicator
 With ``--national W`` it builds instead a national monitor (wijkmonitor/demo/national.py)
 of W wijken, W/9.3 gemeenten and about 4 buurten per wijk (3,300 wijken: the Netherlands,
 ~17,000 pages), where settings.area_pages gives every wijk and buurt a page (issue 12),
-and prints seconds, ms per page and peak RSS of `wijkmonitor build`.
+and prints seconds, ms per page and peak memory of `wijkmonitor build`, a bare
+mkdocs-material build of the same shape (pages per folder, an index per folder, none in
+the navigation one by one), their ratio, and `wijkmonitor build` again after one
+indicator YAML changed (issue 13). `make bench` runs it for about 1,000, 4,000 and
+17,000 pages.
 
 For each size N it generates a seeded synthetic monitor with N wijken that are focus
 areas (one /wijk/ page each), N/10 gemeenten, 10 indicators and 6 years, every wijk
@@ -35,17 +39,41 @@ from wijkmonitor.demo.national import write_monitor
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-# Runs a command and reports its wall time and peak RSS (of it and its children).
+# Runs a command and reports its wall time, the peak RSS of its largest process and the
+# peak memory of the whole process tree: the sum of PSS (each page shared by forked
+# workers counted once, in shares), sampled every 0.2 s.
 MEASURE = """
-import json, resource, subprocess, sys, time
+import json, resource, subprocess, sys, threading, time
+import psutil
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+peak_total = 0
+def sample():
+    global peak_total
+    root = psutil.Process(child.pid)
+    while child.poll() is None:
+        total = 0
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            break
+        for process in tree:
+            try:
+                total += process.memory_full_info().pss
+            except psutil.Error:
+                pass
+        peak_total = max(peak_total, total)
+        time.sleep(0.2)
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
+out, err = child.communicate()
 seconds = time.perf_counter() - start
-if done.returncode:
-    sys.stderr.write(done.stdout + done.stderr)
-    raise SystemExit(done.returncode)
+sampler.join()
+if child.returncode:
+    sys.stderr.write(out + err)
+    raise SystemExit(child.returncode)
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "total_mb": peak_total / 2**20}))
 """
 
 BARE_PAGE = """\
@@ -64,8 +92,10 @@ gemiddelde van zijn gemeente, per jaar en per indicator. Pagina {n} van {total}.
 
 def measure(command: list[str]) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=False
     )
+    if out.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{out.stderr}")
     return json.loads(out.stdout)
 
 
@@ -77,6 +107,12 @@ def bare_site(root: Path, n_pages: int) -> Path:
     (docs / "gebied/index.md").write_text("# Gebieden\n\nAlle gebieden.\n")
     for n in range(n_pages - 2):
         (docs / f"gebied/p{n:05d}.md").write_text(BARE_PAGE.format(n=n, total=n_pages))
+    _bare_config(root, [{"Home": "index.md"}, {"Gebieden": "gebied/index.md"}])
+    return root
+
+
+def _bare_config(root: Path, nav: list, **more: object) -> None:
+    """mkdocs.yml of a bare site: our theme features, plugins and extensions, no more."""
     site = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config = {
         "site_name": "Kale site",
@@ -84,19 +120,52 @@ def bare_site(root: Path, n_pages: int) -> Path:
         "plugins": site["plugins"],
         "markdown_extensions": site["markdown_extensions"],
         "use_directory_urls": True,
-        "nav": [{"Home": "index.md"}, {"Gebieden": "gebied/index.md"}],
+        "nav": nav,
+        **more,
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    return root
 
 
 def count_pages(site_dir: Path) -> int:
     return sum(1 for p in site_dir.rglob("index.html") if "assets" not in p.parts)
 
 
+def bare_national(root: Path, shape: dict[str, int]) -> Path:
+    """A plain mkdocs-material site of the national site's shape: per folder (gemeente,
+    wijk, buurt, ...) an index page and as many pages as ours has there, none listed in
+    the navigation one by one."""
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n\nEen kale site ter vergelijking.\n")
+    nav: list = [{"Home": "index.md"}]
+    total = sum(shape.values()) + 1
+    for folder, n_pages in sorted(shape.items()):
+        (docs / folder).mkdir()
+        (docs / folder / "index.md").write_text(f"# {folder}\n\nAlle pagina's.\n")
+        nav.append({folder: f"{folder}/index.md"})
+        for n in range(n_pages - 1):
+            page = BARE_PAGE.format(n=n, total=total)
+            (docs / folder / f"p{n:05d}.md").write_text(page)
+    _bare_config(root, nav, not_in_nav="/*/p*.md")
+    return root
+
+
+def site_shape(site_dir: Path) -> dict[str, int]:
+    """Pages per top folder of a built site (the home page aside)."""
+    shape: dict[str, int] = {}
+    for page in site_dir.rglob("index.html"):
+        parts = page.relative_to(site_dir).parts
+        if len(parts) > 1 and parts[0] not in ("assets", "search"):
+            shape[parts[0]] = shape.get(parts[0], 0) + 1
+    return shape
+
+
 def national(sizes: list[int], n_indicators: int, n_years: int) -> None:
-    """Build national monitors with a page for every gemeente, wijk and buurt."""
+    """Build national monitors with a page for every gemeente, wijk and buurt; then a
+    bare mkdocs-material site of the same shape, and our build again after one indicator
+    YAML changed (its title), as a publisher or an indicator author would."""
     wijkmonitor = str(Path(sys.executable).with_name("wijkmonitor"))
+    mkdocs = str(Path(sys.executable).with_name("mkdocs"))
     rows = []
     with tempfile.TemporaryDirectory(prefix="wijkmonitor-bench-national-") as tmp:
         for n_wijken in sizes:
@@ -114,22 +183,38 @@ def national(sizes: list[int], n_indicators: int, n_years: int) -> None:
             site_config.pop("nav", None)
             (monitor / "mkdocs.yml").write_text(yaml.safe_dump(site_config))
             site_dir = Path(tmp) / f"site-{n_wijken}"
-            ours = measure([wijkmonitor, "build", str(monitor), "--site-dir", str(site_dir)])
+            build = [wijkmonitor, "build", str(monitor), "--site-dir", str(site_dir)]
+            ours = measure(build)
             pages = count_pages(site_dir)
-            rows.append((n_wijken, pages, ours))
+            bare = bare_national(Path(tmp) / f"bare-{n_wijken}", site_shape(site_dir))
+            theirs = measure([mkdocs, "build", "-q", "-f", str(bare / "mkdocs.yml")])
+            indicator = sorted((monitor / "indicators").glob("*.yml"))[0]
+            text = indicator.read_text()  # title: Synthetische indicator 0
+            indicator.write_text(text.replace("\ntitle: ", "\ntitle: Gewijzigde ", 1))
+            again = measure(build)
+            rows.append((n_wijken, pages, ours, theirs, again))
             print(
                 f"{n_wijken:>6} wijken {pages:>6} pages  {ours['seconds']:7.1f} s "
-                f"{1000 * ours['seconds'] / pages:6.1f} ms/page  peak {ours['peak_mb']:6.0f} MB",
+                f"{1000 * ours['seconds'] / pages:6.1f} ms/page  bare {theirs['seconds']:6.1f} s "
+                f"ratio {ours['seconds'] / theirs['seconds']:.2f}  one YAML changed "
+                f"{again['seconds']:6.1f} s  peak {ours['peak_mb']:6.0f} MB (one process), "
+                f"{ours['total_mb']:6.0f} MB (all processes, PSS)",
                 flush=True,
             )
             shutil.rmtree(site_dir)
+            shutil.rmtree(bare)
     print()
-    print("| wijken | pages | build (s) | ms/page | peak RSS (MB) |")
-    print("|---:|---:|---:|---:|---:|")
-    for n_wijken, pages, ours in rows:
+    print(
+        "| wijken | pages | build (s) | ms/page | bare mkdocs (s) | ratio "
+        "| one YAML changed (s) | peak RSS, one process (MB) | peak, all (MB) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n_wijken, pages, ours, theirs, again in rows:
         print(
             f"| {n_wijken:,} | {pages:,} | {ours['seconds']:.1f} | "
-            f"{1000 * ours['seconds'] / pages:.1f} | {ours['peak_mb']:,.0f} |"
+            f"{1000 * ours['seconds'] / pages:.1f} | {theirs['seconds']:.1f} | "
+            f"{ours['seconds'] / theirs['seconds']:.2f} | {again['seconds']:.1f} | "
+            f"{ours['peak_mb']:,.0f} | {ours['total_mb']:,.0f} |"
         )
 
 

@@ -53,19 +53,20 @@ def base_columns(
     rows = grid.rows(region_pos, period_pos)
     value = data["value"].to_numpy(dtype=float)[keep]
     codes = data["status"].map(STATUS_CODES).to_numpy(dtype="int8")[keep]
-    values, status = {}, {}
-    for i, name in enumerate(variables):
-        mine = column == i
-        values[name] = np.full(grid.n_rows, np.nan)
-        status[name] = np.full(grid.n_rows, ABSENT, dtype="int8")
-        values[name][rows[mine]] = value[mine]
-        status[name][rows[mine]] = codes[mine]
+    # One scatter into a variables x rows block (a row per variable is a view of it):
+    # a mask per variable would read every data row once per variable.
+    value_block = np.full((len(variables), grid.n_rows), np.nan)
+    status_block = np.full((len(variables), grid.n_rows), ABSENT, dtype="int8")
+    value_block[column, rows] = value
+    status_block[column, rows] = codes
+    value_block[status_block >= NOT_AVAILABLE] = np.nan
+    values = {name: value_block[i] for i, name in enumerate(variables)}
+    status = {name: status_block[i] for i, name in enumerate(variables)}
     for name, weight in products:
         key = product_name(name, weight)
-        values[key] = values[name] * values[weight]
         status[key] = np.maximum(status[name], status[weight])
-    for name in values:
-        values[name] = np.where(status[name] < NOT_AVAILABLE, values[name], np.nan)
+        # NaN where either is no figure, so no mask is needed.
+        values[key] = values[name] * values[weight]
     return values, status
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,7 +245,13 @@ def read_boundary_file(
             listed = ", ".join(properties[:30]) + (", ..." if len(properties) > 30 else "")
             message = f"{entry.code!r} is not a property of {where}; its properties: {listed}"
             raise config_error("code", message)
-    crs = _crs(info["crs"] if info is not None else None, fmt, display, path)
+    declared = info["crs"] if info is not None else None
+    if fmt == "GeoJSON":
+        # GDAL reads a "crs" member it does not know as longitude/latitude, silently.
+        named = _geojson_crs_name(path)
+        if named is not None:
+            declared = named
+    crs = _crs(declared, fmt, display, path)
     try:
         frame = pyogrio.read_dataframe(source, layer=layer, columns=[entry.code])
     except CRSError:
@@ -284,9 +291,33 @@ def _is_topology(path: Path) -> bool:
     return any(b'"Topology"' in part for part in (head, tail))
 
 
+_CRS_MEMBER = re.compile(
+    rb'"crs"\s*:\s*\{[^{}]*"properties"\s*:\s*\{[^{}]*"name"\s*:\s*"([^"]*)"', re.DOTALL
+)
+
+
+def _geojson_crs_name(path: Path) -> str | None:
+    """The name in a GeoJSON file's top-level ``crs`` member (GeoJSON 2008), or None.
+    It stands before ``"features"`` or after the feature list, at the end of the file."""
+    with open(path, "rb") as file:
+        head = file.read(65536)
+        file.seek(max(0, os.fstat(file.fileno()).st_size - 4096))
+        tail = file.read()
+    head = head.split(b'"features"', 1)[0]
+    tail = tail.rsplit(b"]", 1)[-1]
+    for part in (head, tail):
+        match = _CRS_MEMBER.search(part)
+        if match is not None:
+            return match.group(1).decode("utf-8", errors="replace")
+    return None
+
+
 def _unknown_crs(display: str, path: Path) -> Problem:
-    if path.suffix.lower() == ".shp":
-        where = f"the file {path.with_suffix('.prj').name} beside it is missing or unreadable"
+    prj = path.with_suffix(".prj")
+    if path.suffix.lower() == ".shp" and prj.exists():
+        where = f"the file {prj.name} beside it names none that PROJ knows"
+    elif path.suffix.lower() == ".shp":
+        where = f"there is no file {prj.name} beside it"
     else:
         where = "the file names none that PROJ knows"
     message = (

@@ -21,8 +21,6 @@ from wijkmonitor.core.aggregate import (
     NOT_AVAILABLE,
     NOT_COMPUTABLE,
     SECRET,
-    base_columns,
-    fill_areas,
     product_name,
 )
 from wijkmonitor.core.changes import (
@@ -33,8 +31,9 @@ from wijkmonitor.core.changes import (
     gap_change,
     ratio_deviation_se,
 )
-from wijkmonitor.core.derive import derive_parents, derived_from, level_names, score_inputs
+from wijkmonitor.core.derive import derived_from, level_names
 from wijkmonitor.core.grid import Grid, reference_rows, take
+from wijkmonitor.core.inputgrid import input_grid
 from wijkmonitor.core.kinds import FormulaKind, IndicatorKinds
 from wijkmonitor.core.lineage import add_data_source
 from wijkmonitor.core.model import Indicator
@@ -96,16 +95,6 @@ class IndicatorResult:
     ci_upper: np.ndarray
     verdict: np.ndarray  # index into significance.VERDICTS
     derived: np.ndarray | None = None  # child level code the figure rests on (derive.py)
-
-
-def _weighted_inputs(monitor: Monitor) -> list[tuple[str, str]]:
-    pairs = set()
-    for ind_id, inputs in monitor.inputs.items():
-        kind = monitor.kinds[ind_id].formula
-        for field, weight_field in kind.weighted.items():
-            if weight_field in inputs:
-                pairs.add((inputs[field], inputs[weight_field]))
-    return sorted(pairs)
 
 
 def _inputs(
@@ -396,7 +385,6 @@ def _values_frame(
     region_pos = rows // len(grid.periods)
     return pd.DataFrame(
         {
-            "indicator": indicator.id,
             "region": pd.Categorical.from_codes(region_pos, categories=grid.regions),
             "reference_region": references[region_pos],
             "period": grid.periods[rows % len(grid.periods)],
@@ -460,7 +448,6 @@ def _changes_frame(
     sign = np.full(len(compared), direction_sign(indicator.direction))
     return pd.DataFrame(
         {
-            "indicator": indicator.id,
             "region": pd.Categorical.from_codes(compared, categories=grid.regions),
             "reference_region": references[compared],
             "baseline_period": baseline_period,
@@ -478,18 +465,15 @@ def _changes_frame(
 def compute_results(monitor: Monitor) -> Results:
     """Every value, deviation and change of the monitor."""
     regions = monitor.regions
-    periods = np.unique(monitor.data["period"].to_numpy(dtype="int64"))
-    grid = Grid(regions.index, periods)
-    variables = sorted({v for inputs in monitor.inputs.values() for v in inputs.values()})
-    values, status = base_columns(monitor.data, grid, variables, _weighted_inputs(monitor))
-    # Parents without their own figure, from their children (methods §13), before the
-    # composites are summed so that composites of derived regions have figures too.
-    derivation = derive_parents(
-        values, status, grid, regions, *score_inputs(monitor.inputs, monitor.kinds)
-    )
-    fill_areas(values, status, grid, monitor.membership)
+    tables = (monitor.regions, monitor.membership, monitor.data, monitor.inputs, monitor.kinds)
+    shared = monitor.input_grid
+    # Built by check_monitor; a monitor that was not checked, or a copy with other
+    # tables or kinds, gets its own.
+    if shared is None or not shared.made_from(*tables):
+        shared = input_grid(*tables)
+    grid, values, status, derivation = shared.grid, shared.values, shared.status, shared.derivation
 
-    is_area = np.repeat((regions["kind"] != "base").to_numpy(), len(periods))
+    is_area = np.repeat((regions["kind"] != "base").to_numpy(), len(grid.periods))
     ref_rows = reference_rows(grid, regions["reference"])
     references = pd.Categorical(
         regions["reference"].where(regions["reference"] != "").to_numpy(),
@@ -524,7 +508,7 @@ def compute_results(monitor: Monitor) -> Results:
         code = derived_from([derivation.derived[v] for v in inputs])
         # Only a published figure rests on derived inputs; a hidden one says nothing.
         result.derived = np.where(result.code == FIGURE, code, 0).astype("int8")
-        value_frames.append(_values_frame(indicator, result, grid, references))
+        value_frames.append((indicator.id, _values_frame(indicator, result, grid, references)))
         changes = _changes_frame(
             indicator,
             result,
@@ -534,7 +518,7 @@ def compute_results(monitor: Monitor) -> Results:
             monitor.no_change_z(indicator.id),
         )
         if changes is not None:
-            change_frames.append(changes)
+            change_frames.append((indicator.id, changes))
     return Results(
         monitor=monitor,
         values=add_data_source(_concat(value_frames, VALUE_COLUMNS), monitor),
@@ -542,13 +526,33 @@ def compute_results(monitor: Monitor) -> Results:
     )
 
 
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+def _concat(frames: list[tuple[str, pd.DataFrame]], columns: list[str]) -> pd.DataFrame:
+    """One table of the indicators' frames, with the indicator as a column. Every text
+    column is categorical with only the categories in use, built from codes: millions of
+    rows are never compared as strings (nor sorted, as ``remove_unused_categories``
+    does)."""
     if not frames:
         return pd.DataFrame(columns=columns)
-    result = pd.concat(frames, ignore_index=True)
-    result["indicator"] = result["indicator"].astype("category")
+    result = pd.concat([frame for _, frame in frames], ignore_index=True)
+    # The indicators with rows, sorted (as a categorical of their ids would be).
+    ids = sorted({ind for ind, frame in frames if len(frame)})
+    position = {ind: n for n, ind in enumerate(ids)}
+    per_frame = [position.get(ind, 0) for ind, _ in frames]
+    codes = np.repeat(np.array(per_frame, dtype="int32"), [len(f) for _, f in frames])
+    result.insert(0, "indicator", pd.Categorical.from_codes(codes, categories=ids))
     # Regions without a reference get "" rather than a missing value, as in the CSV.
-    reference = result["reference_region"].cat.add_categories([""]).fillna("")
-    result["reference_region"] = reference.cat.remove_unused_categories()
-    result["region"] = result["region"].cat.remove_unused_categories()
+    region = result["region"].array
+    reference = result["reference_region"].array
+    categories = region.categories.append(pd.Index([""]))
+    reference_codes = np.where(reference.codes >= 0, reference.codes, len(categories) - 1)
+    result["reference_region"] = _in_use(reference_codes, categories)
+    result["region"] = _in_use(region.codes, region.categories)
     return result[columns]
+
+
+def _in_use(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    """A categorical of ``codes`` (all valid) with only the categories they use, in order."""
+    used = np.zeros(len(categories), dtype=bool)
+    used[codes] = True
+    renumber = (np.cumsum(used) - 1).astype(codes.dtype)
+    return pd.Categorical.from_codes(renumber[codes], categories=categories[used])

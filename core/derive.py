@@ -65,14 +65,15 @@ def derive_parents(
     status: dict[str, np.ndarray],
     grid: Grid,
     regions: pd.DataFrame,
-    weights: dict[str, str],
+    weights: list[tuple[str, str]],
     scores: set[str],
 ) -> Derivation:
     """Fill derivable parent rows in place; return which rows were derived.
 
-    ``weights`` maps each weighted score variable to its weight variable (their product
-    ``product_name(score, weight)`` is a column of ``values``); ``scores`` are every
-    variable that is a given score (never summed: without a weight it is not derived).
+    ``weights`` pairs weighted score variables with their weight variable (their product
+    ``product_name(score, weight)`` is a column of ``values``; a score weighted by two
+    variables is derived with the last pair); ``scores`` are every variable that is a
+    given score (never summed: without a weight it is not derived).
     """
     n_periods = len(grid.periods)
     derived = {name: np.zeros(grid.n_rows, dtype="int8") for name in values}
@@ -99,7 +100,7 @@ def derive_parents(
             complete_of[name] = count == np.repeat(n_children, n_periods)
             sum_of[name] = sums
         # Given scores: the weighted mean, where score x weight and the weight are complete.
-        for score, weight in weights.items():
+        for score, weight in weights:
             product = product_name(score, weight)
             if product not in sum_of or weight not in sum_of:
                 continue
@@ -185,33 +186,18 @@ def mismatch_warnings(mismatches: pd.DataFrame, file: str) -> list[Problem]:
     return warnings
 
 
-def score_inputs(inputs: dict[str, dict[str, str]], kinds: dict) -> tuple[dict[str, str], set[str]]:
-    """Weighted scores (score -> weight) and every given score, from the kinds' declared
-    ``weighted`` capability (never from names)."""
-    weights: dict[str, str] = {}
+def weighted_inputs(
+    inputs: dict[str, dict[str, str]], kinds: dict
+) -> tuple[list[tuple[str, str]], set[str]]:
+    """The (score, weight) variable pairs of weighted scores, sorted, and every variable
+    that is a given score, from the kinds' declared ``weighted`` capability (never from
+    names): which products the input grid holds, and how the derivation weighs."""
+    pairs: set[tuple[str, str]] = set()
     scores: set[str] = set()
     for ind_id, fields in inputs.items():
         for field, weight_field in kinds[ind_id].formula.weighted.items():
             if field in fields:
                 scores.add(fields[field])
                 if weight_field in fields:
-                    weights[fields[field]] = fields[weight_field]
-    return weights, scores
-
-
-def check_warnings(
-    regions: pd.DataFrame, data: pd.DataFrame, inputs: dict[str, dict[str, str]], kinds: dict
-) -> list[Problem]:
-    """The warnings of ``check``: parents whose own figure differs from the sum of their
-    children by more than rounding (a common delivery error; never fatal)."""
-    from wijkmonitor.core.aggregate import base_columns
-
-    if data.empty or not inputs:
-        return []
-    weights, scores = score_inputs(inputs, kinds)
-    grid = Grid(regions.index, np.unique(data["period"].to_numpy(dtype="int64")))
-    variables = sorted({v for fields in inputs.values() for v in fields.values()})
-    products = sorted(weights.items())
-    values, status = base_columns(data, grid, variables, products)
-    derivation = derive_parents(values, status, grid, regions, weights, scores)
-    return mismatch_warnings(derivation.mismatches, "data/")
+                    pairs.add((fields[field], fields[weight_field]))
+    return sorted(pairs), scores

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -14,8 +15,9 @@ from pandas.api.types import union_categoricals
 from pydantic import ValidationError
 
 from wijkmonitor.core.boundaries import Boundaries, read_boundaries
-from wijkmonitor.core.derive import check_warnings
+from wijkmonitor.core.derive import mismatch_warnings
 from wijkmonitor.core.inputfiles import check_input, input_files, misnamed_hint
+from wijkmonitor.core.inputgrid import InputGrid, input_grid
 from wijkmonitor.core.kind_checks import check_comparison, check_formula, resolved_options
 from wijkmonitor.core.kinds import DEVIATION_UNITS, IndicatorKinds
 from wijkmonitor.core.lineage import with_source
@@ -67,6 +69,9 @@ class Monitor:
     # The simplified region shapes per level (monitor.yml ``boundaries:``), or None when
     # the monitor has no boundary file: the site then draws no map (core/boundaries.py).
     boundaries: Boundaries | None = None
+    # The input variables on the grid with derived parents and composites (inputgrid.py),
+    # built once by ``check_monitor`` for its warnings and read by the computation.
+    input_grid: InputGrid | None = None
 
     @property
     def title(self) -> str:
@@ -480,8 +485,29 @@ def _read_areas(root: Path) -> tuple[list, LocatedYaml | None]:
     return read_areas(path, "areas.yml")
 
 
+def _focus_area_pages(root: Path, config: MonitorConfig, members: dict) -> list[Problem]:
+    """Focus areas are what a monitor follows: each always gets a page, so leaving
+    ``focus_area`` out of settings.area_pages cannot be honoured; say so, not silently."""
+    if not members or "focus_area" in config.settings.area_pages:
+        return []
+    doc = load_yaml(root / "monitor.yml", "monitor.yml")
+    message = (
+        f"leaves out focus_area, but areas.yml declares {len(members)} focus area"
+        f"{'s' if len(members) != 1 else ''}, and every focus area gets a page (other "
+        "pages link to it); add focus_area to the list"
+    )
+    problem = doc.problem(("settings", "area_pages"), message)
+    return [dataclasses.replace(problem, warning=True)]
+
+
 def load_monitor(root: Path | str) -> Monitor:
     """Read and validate a monitor; raise one ProblemsError listing every problem."""
+    return check_monitor(read_monitor(root))
+
+
+def read_monitor(root: Path | str) -> Monitor:
+    """Read and validate every file of a monitor (raise one ProblemsError listing every
+    problem), without the checks of its figures on the grid (``check_monitor``)."""
     root = Path(root)
     if not root.is_dir():
         message = (
@@ -532,10 +558,9 @@ def load_monitor(root: Path | str) -> Monitor:
         boundaries = read_boundaries(root, config, regions, membership)
     members = {area.id: list(area.members) for area in areas_doc[0]}
     warnings = reference_warnings(regions, membership, *areas_doc)
+    warnings += _focus_area_pages(root, config, members)
     if boundaries is not None:
         warnings += boundaries.warnings
-    # A parent's own figure that its children's sum contradicts (methods §13).
-    warnings += check_warnings(regions, data, inputs, resolved_kinds)
     if not indicators:
         message = (
             "holds no indicator, so the site will show no figure; add one YAML file per "
@@ -556,6 +581,17 @@ def load_monitor(root: Path | str) -> Monitor:
         kinds=resolved_kinds,
         boundaries=boundaries,
     )
+
+
+def check_monitor(monitor: Monitor) -> Monitor:
+    """The monitor with its input variables on the grid (built once here, for these
+    checks and for the computation) and the warnings about its figures: parents whose
+    own figure their children's sum contradicts (methods §13)."""
+    grid = input_grid(
+        monitor.regions, monitor.membership, monitor.data, monitor.inputs, monitor.kinds
+    )
+    warnings = mismatch_warnings(grid.derivation.mismatches, "data/")
+    return dataclasses.replace(monitor, warnings=monitor.warnings + warnings, input_grid=grid)
 
 
 def _resolve_kinds(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 
 from wijkmonitor.core.inputfiles import MAX_YAML_BYTES, read_input
 from wijkmonitor.core.problems import Problem, ProblemsError
@@ -105,10 +106,26 @@ MAX_DEPTH = 100
 MAX_EXPANDED = 100_000
 
 
-class _CheckedLoader(yaml.SafeLoader):
-    """A SafeLoader that checks the node tree while composing it, before anything is
-    constructed: nesting depth, and aliases (refused, or with ``max_expanded`` limited
-    in how far they expand the document)."""
+if yaml.__with_libyaml__:
+
+    class _LibyamlLoader(Composer, yaml.CSafeLoader):
+        """libyaml (C) scans and parses; PyYAML's own composer builds the node tree from
+        its events, so the checks of ``_Checks.compose_node`` see every event with its
+        line, as with the pure loader, at a sixth of the time (3,300 areas: 0.1 s, not
+        0.6 s). libyaml's own composer is no faster: the time is in scanning."""
+
+        def __init__(self, stream: str):
+            yaml.CSafeLoader.__init__(self, stream)
+            Composer.__init__(self)
+
+else:  # PyYAML built without libyaml: the same checks on the pure-Python loader, slower.
+    _LibyamlLoader = None
+
+
+class _Checks:
+    """Checks of the node tree while composing it, before anything is constructed:
+    nesting depth, and aliases (refused, or with ``max_expanded`` limited in how far
+    they expand the document). Mixed into a loader (pure or libyaml)."""
 
     def __init__(self, text: str, display: str, max_expanded: int | None):
         super().__init__(text)
@@ -155,6 +172,21 @@ class _CheckedLoader(yaml.SafeLoader):
             self.open.pop()
 
 
+class _CheckedLoader(_Checks, yaml.SafeLoader):
+    """The pure-Python loader with the checks: the syntax errors that users read come
+    from here, worded and placed as they always were (libyaml words them differently)."""
+
+
+if _LibyamlLoader is not None:
+
+    class _FastCheckedLoader(_Checks, _LibyamlLoader):
+        """libyaml's parser with the checks: what a monitor's files are read with."""
+
+    _LOADERS: tuple[type[_Checks], ...] = (_FastCheckedLoader, _CheckedLoader)
+else:
+    _LOADERS = (_CheckedLoader,)
+
+
 def _alias(event: yaml.Event) -> str:
     return f"YAML alias '*{event.anchor}'"
 
@@ -183,20 +215,35 @@ def _expanded(node: yaml.Node, sizes: dict[int, int]) -> int:
 
 def compose_checked(
     text: str, display: str, max_expanded: int | None = None
-) -> tuple[yaml.Node | None, _CheckedLoader]:
+) -> tuple[yaml.Node | None, _Checks]:
     """The node tree of ``text`` (one document), checked: a syntax error, nesting deeper
     than MAX_DEPTH, or an anchor or alias is a Problem with its line. With ``max_expanded``
     aliases are allowed while writing them out gives at most that many values.
     Returns the loader too, to construct the data from the same tree; dispose it."""
-    loader = _CheckedLoader(text, display, max_expanded)
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        loader.dispose()
-        raise ProblemsError([syntax_problem(exc, display)]) from None
-    except ProblemsError:
-        loader.dispose()
-        raise
+    for make in _LOADERS:
+        loader = make(text, display, max_expanded)
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError as exc:
+            loader.dispose()
+            if make is _CheckedLoader:
+                raise ProblemsError([syntax_problem(exc, display)]) from None
+            # libyaml found a syntax error: compose again with the pure loader, which
+            # words and places it as always (or, should libyaml refuse what PyYAML
+            # accepts, gives the tree as before). Only broken files parse twice.
+            continue
+        except ProblemsError:
+            loader.dispose()
+            raise
+        return _checked_tree(node, loader, display, max_expanded)
+    raise AssertionError("the last loader is the pure one, which returns or raises")
+
+
+def _checked_tree(
+    node: yaml.Node | None, loader: _Checks, display: str, max_expanded: int | None
+) -> tuple[yaml.Node | None, _Checks]:
+    """The checks that need the whole tree: an anchor without alias, and how far the
+    aliases expand the document."""
     if loader.anchor is not None:  # an alias would have been refused above
         loader.dispose()
         field = f"YAML anchor '&{loader.anchor.anchor}'"

@@ -259,10 +259,15 @@ def test_a_shapefile_without_a_known_crs_is_refused(tmp_path, prj):
     write_monitor(
         root, "boundaries:\n  - file: geo/gemeenten.shp\n    code: statcode\n", g4_regions(())
     )
+    where = (
+        "there is no file gemeenten.prj beside it"
+        if prj is None
+        else "the file gemeenten.prj beside it names none that PROJ knows"
+    )
     assert errors(root) == [
-        "geo/gemeenten.shp: crs: the coordinate reference system is unknown (the file "
-        "gemeenten.prj beside it is missing or unreadable); save the file with its CRS, "
-        "e.g. EPSG:28992 (RD New) or EPSG:4326 (longitude/latitude)"
+        f"geo/gemeenten.shp: crs: the coordinate reference system is unknown ({where}); "
+        "save the file with its CRS, e.g. EPSG:28992 (RD New) or EPSG:4326 "
+        "(longitude/latitude)"
     ]
 
 

@@ -152,7 +152,10 @@ def _copy_in_reverse_order(src: Path, dst: Path) -> None:
         relative = path.relative_to(src)
         if relative.parts[0] in {"site", ".venv", ".git", "tests", "build"}:
             continue
-        if relative.parts[0] not in {"indicators", "data", "site_src"} and len(relative.parts) > 1:
+        if (
+            relative.parts[0] not in {"indicators", "data", "site_src", "geo"}
+            and len(relative.parts) > 1
+        ):
             continue  # the monitor is the top-level files plus these directories
         (dst / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dst / relative)

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pyogrio
 import pytest
 
 from tests.conftest import ROOT, write_monitor
@@ -204,3 +205,113 @@ def test_area_page_has_a_locator_map(built):
     assert rows["overvecht"]["positie"] == "dit gebied" and rows["overvecht"]["href"] == ""
     assert rows["west"]["positie"] == "overige" and rows["west"]["href"] == "../../wijk/west/"
     assert spec["description"].startswith("Kaart: ligging van Overvecht tussen de 3 andere")
+
+
+# The ten buurten of Overvecht (2014), ten times 100 of the labour force; their
+# werkzoekenden add up to the wijk's (74 in 2007, 69 in 2011), so nothing disagrees.
+BUURTEN = {
+    "BU03440311": "Taag- en Rubicondreef en omgeving",
+    "BU03440312": "Wolga- en Donaudreef en omgeving",
+    "BU03440321": "Zamenhofdreef en omgeving",
+    "BU03440322": "Neckardreef en omgeving",
+    "BU03440331": "Vechtzoom-zuid",
+    "BU03440332": "Vechtzoom-noord. Klopvaart",
+    "BU03440333": "Bedrijventerrein en omgeving",
+    "BU03440341": "Zambesidreef en omgeving",
+    "BU03440342": "Tigrisdreef en omgeving",
+    "BU03440343": "Poldergebied Overvecht",
+}
+BUURT_SHARE = dict(zip(BUURTEN, (3, 4, 5, 6, 7, 8, 9, 10, 11, 11), strict=True))
+
+
+def utrecht_with_buurten(root: Path) -> Path:
+    """The Utrecht monitor plus the buurten of Overvecht, with their shapes."""
+    utrecht(root)
+    with open(root / "data" / "regions.csv", "a", encoding="utf-8") as regions:
+        regions.writelines(f"{c},{n},buurt,WK034403\n" for c, n in BUURTEN.items())
+    with open(root / "data" / "werk.csv", "a", encoding="utf-8") as data:
+        for period, cut in ((2007, 0), (2011, 1)):
+            for i, (code, share) in enumerate(BUURT_SHARE.items()):
+                data.write(f"{code},{period},werkzoekenden,{share - cut * (i < 5)}\n")
+                data.write(f"{code},{period},beroepsbevolking,100\n")
+    with open(root / "monitor.yml", "a", encoding="utf-8") as config:
+        config.write("  - file: geo/buurten_2014.topojson\n    code: statcode\n    layer: layer\n")
+    shutil.copy(GEO / "buurten_2014.topojson", root / "geo" / "buurten_2014.topojson")
+    return root
+
+
+def test_home_page_maps_the_focus_areas_each_opening_its_page(built):
+    _, site = built
+    (spec,) = _maps(site / "index.html")
+    assert spec["data"]["url"] == "kaart/focus_area.topojson"  # by URL, never inlined
+    rows = {r["code"]: r for r in spec["transform"][0]["from"]["data"]["values"]}
+    assert sorted(rows) == ["oost-binnenstad", "overvecht", "west", "zuid"]
+    assert rows["overvecht"] == {
+        "code": "overvecht",
+        "naam": "Overvecht",
+        "href": "wijk/overvecht/",
+    }
+    assert spec["encoding"]["href"] == {"field": "href", "type": "nominal"}
+    assert spec["encoding"]["tooltip"] == [{"field": "naam", "type": "nominal", "title": " "}]
+    assert spec["title"]["text"] == "Gebieden van Utrecht"
+    page = (site / "index.html").read_text("utf-8")
+    # The caption is the text alternative; the list of the same areas stays.
+    assert "Kaart van de 4 gebieden van Utrecht; een klik op een gebied opent" in page
+    assert '<a href="wijk/overvecht/">Overvecht</a>' in page
+
+
+def test_wijk_page_maps_its_buurten_with_a_selector(tmp_path):
+    root = utrecht_with_buurten(tmp_path / "m")
+    build_site(root, tmp_path / "site")
+    locator, buurten = _maps(tmp_path / "site" / "wijk" / "WK034403" / "index.html")
+    assert locator["data"]["url"] == "../../kaart/wijk.topojson"  # Overvecht among wijken
+    assert buurten["transform"][1]["from"]["data"]["url"] == "../../kaart/buurt.topojson"
+    assert buurten["params"][0]["bind"]["options"] == ["werkzoekenden"]
+    rows = {r["code"]: r for r in buurten["data"]["values"]}
+    assert sorted(rows) == sorted(BUURTEN)
+    assert rows["BU03440343"]["href"] == "../../buurt/BU03440343/"
+    assert rows["BU03440343"]["naam"] == "Poldergebied Overvecht"
+    # 11 of 100 against Utrecht's 9,6 %: unfavourable, lower is better.
+    assert (rows["BU03440343"]["waarde"], rows["BU03440343"]["positie"]) == ("11,0", "ongunstig")
+    assert buurten["title"]["text"] == "Buurten van Overvecht"
+    assert "10 buurten van Overvecht" in buurten["description"]
+    # A wijk without buurten keeps only its locator map.
+    assert len(_maps(tmp_path / "site" / "wijk" / "WK034401" / "index.html")) == 1
+
+
+def test_only_gemeente_shapes_map_the_gemeenten_and_say_why_not_the_areas(tmp_path):
+    root = utrecht(tmp_path / "m")
+    shutil.copy(GEO / "gemeenten_2015.topojson", root / "geo" / "gemeenten_2015.topojson")
+    (root / "monitor.yml").write_text(
+        BOUNDARIES.format(code="statcode").replace("wijken_2014", "gemeenten_2015"), "utf-8"
+    )
+    build_site(root, tmp_path / "site")
+    (spec,) = _specs(tmp_path / "site" / "index.html")
+    shapes, names = spec["layer"]
+    assert shapes["data"]["url"] == "kaart/gemeente.topojson"
+    (row,) = shapes["transform"][0]["from"]["data"]["values"]
+    assert row == {"code": "GM0344", "naam": "Utrecht", "href": "gemeente/GM0344/"}
+    (label,) = names["data"]["values"]
+    # The name is written inside Utrecht's shape (about 5.0-5.2 E, 52.0-52.15 N).
+    assert label["naam"] == "Utrecht" and 4.9 < label["lon"] < 5.2 and 52.0 < label["lat"] < 52.2
+    sentence = "Voor kaarten van de aandachtswijken is een bestand met hun grenzen nodig"
+    for page in ("index.html", "indicator/werkzoekenden/index.html"):
+        text = (tmp_path / "site" / page).read_text("utf-8")
+        assert sentence in text and "alleen grenzen van gemeenten." in text, page
+    assert _maps(tmp_path / "site" / "indicator" / "werkzoekenden" / "index.html") == []
+
+
+def test_default_demo_maps_its_18_gemeenten_cut_from_the_real_file():
+    monitor = load_monitor(ROOT)
+    shapes = monitor.boundaries.shapes
+    gemeenten = monitor.regions.index[monitor.regions["level"] == "gemeente"]
+    assert sorted(shapes["gemeente"].index) == sorted(gemeenten) and len(gemeenten) == 18
+    assert "focus_area" not in shapes  # PC4 unions: no shape is invented
+    assert not [w for w in monitor.warnings if w.file.startswith("geo/")]  # only the 18
+    # The cut is the shared file's 18 gemeenten, to 5 decimals (about 1 m).
+    source = pyogrio.read_dataframe(f"TopoJSON:{GEO / 'gemeenten_2015.topojson'}", layer="layer")
+    source = source.set_index("statcode").geometry
+    cut = pyogrio.read_dataframe(ROOT / "geo" / "gemeenten_2015_demo.geojson")
+    for code, geometry in cut.set_index("statcode").geometry.items():
+        assert geometry.hausdorff_distance(source[code]) < 1e-5, code
+    assert "bron: CBS, Kadaster" in (ROOT / "geo" / "README.md").read_text("utf-8")

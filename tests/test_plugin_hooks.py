@@ -99,6 +99,7 @@ def _default_monitor_without_ses(root: Path) -> Path:
     for name in ("areas.yml", "mkdocs.yml"):
         shutil.copy(ROOT / name, root / name)
     shutil.copytree(ROOT / "site_src", root / "site_src")
+    shutil.copytree(ROOT / "geo", root / "geo")  # monitor.yml's boundaries
     (root / "data").mkdir()
     for name in ("regions.csv", "synthetic_outcomemonitor.csv"):
         shutil.copy(ROOT / "data" / name, root / "data" / name)

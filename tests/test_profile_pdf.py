@@ -5,6 +5,7 @@ figures as the page prints them), 2 to 4 A4 pages, and byte-identical across bui
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -126,3 +127,23 @@ def test_a_demo_profile_is_two_to_four_a4_pages(tmp_path):
     assert "Alle indicatoren tussen vergelijkbare gebieden" in text
     assert "Kerncijfers" in text and "Bronnen:" in text
     assert "Synthetische gegevens" in reader.pages[-1].extract_text()  # on every page
+
+
+def test_every_area_page_links_a_profile_that_exists(tmp_path):
+    """Base regions with a page (settings.area_pages) get their profile too: a link to a
+    PDF that was never written would be a broken link on thousands of pages."""
+    setting = "title: Testmonitor\nsettings:\n  area_pages: [focus_area, pc4]\n"
+    site = _build(tmp_path, "paged", **{"monitor.yml": setting})
+    pages = sorted(site.glob("pc4/*/index.html"))
+    assert [p.parent.name for p in pages] == ["1001", "1002", "1003"]
+    linked = set()
+    for page in site.rglob("*.html"):
+        for target in re.findall(r'href="([^"]*downloads/profiel/[^"]+\.pdf)"', page.read_text()):
+            linked.add((page.parent / target).resolve())
+    written = {p.resolve() for p in (site / "downloads/profiel").glob("*.pdf")}
+    assert linked == written
+    assert {p.stem for p in written} == {"noordzuid", "1001", "1002", "1003"}
+    # 1001 in 2011: 60 of 1,000 seek work, 6,0 %; Stad 4,0 %, so p = +50,0.
+    text = _text((site / "downloads/profiel/1001.pdf").read_bytes())
+    for printed in ("Noord", "Stad", "6,0", "+50,0"):
+        assert printed in text, printed

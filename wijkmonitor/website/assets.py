@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -39,17 +40,60 @@ def _cache_dir() -> Path:
     return Path(base) / "wijkmonitor"
 
 
+# What the bundle's module does: set window.vegaEmbed, and window.vega and
+# window.vegaLite, with which charts.js draws a chart in several tasks. (vl-convert's
+# default snippet sets window.vega and window.vegaLite to null: it imports the default
+# exports, which Vega and Vega-Lite do not have.) The imports are resolved inside
+# vl-convert, never fetched, and must name exactly the versions vega-embed uses: another
+# version fails to bundle or would put a second copy in the bundle.
+_JSDELIVR = "https://cdn.jsdelivr.net/npm"
+_BUNDLE_SNIPPET = (
+    'import * as vegaModule from "{cdn}/vega@{vega}/+esm";\n'
+    'import * as vegaLiteModule from "{cdn}/vega-lite@{vega_lite}/+esm";\n'
+    "window.vegaEmbed = vegaEmbed;\n"
+    "window.vega = vegaModule;\n"
+    "window.vegaLite = vegaLiteModule;\n"
+)
+# Part of the cache key: a cached bundle from another snippet is not this bundle.
+_SNIPPET_VERSION = 3
+
+
+def _bundle() -> str:
+    """vl-convert's bundle with _BUNDLE_SNIPPET; without it (only vega-embed) when the
+    exact Vega-Lite version cannot be found (charts.js then lets vega-embed compile)."""
+    vl_version = vl_convert.get_vegalite_versions()[-1]  # "6.4": the bundle's default
+    plain = vl_convert.javascript_bundle(vl_version=vl_version)
+    # vl-convert names only major.minor; the patch release is the version constant
+    # Vega-Lite's own code carries.
+    found = sorted(set(re.findall(rf'"({re.escape(vl_version)}\.\d+)"', plain)))
+    if len(found) != 1:
+        return plain
+    snippet = _BUNDLE_SNIPPET.format(
+        cdn=_JSDELIVR, vega=vl_convert.get_vega_version(), vega_lite=found[0]
+    )
+    try:
+        bundle = vl_convert.javascript_bundle(snippet, vl_version=vl_version)
+    except BaseException as error:  # a wrong version panics in Rust (PanicException)
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
+        return plain
+    # One copy of each library: a snippet that named another copy would double the size.
+    return bundle if len(bundle) < 1.2 * len(plain) else plain
+
+
 @functools.cache
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one ES module that sets window.vegaEmbed.
+    """Vega, Vega-Lite and vega-embed as one ES module that sets window.vegaEmbed,
+    window.vega and window.vegaLite.
 
-    Bundling takes vl-convert about a second, so the result is kept in the user's cache
+    Bundling takes vl-convert a few seconds, so the result is kept in the user's cache
     per vl-convert version (the bundle is the same bytes for the same version).
     """
-    cached = _cache_dir() / f"vega-bundle-{metadata.version('vl-convert-python')}.js"
+    version = metadata.version("vl-convert-python")
+    cached = _cache_dir() / f"vega-bundle-{version}-{_SNIPPET_VERSION}.js"
     if cached.is_file():
         return cached.read_text(encoding="utf-8")
-    bundle = vl_convert.javascript_bundle()
+    bundle = _bundle()
     for url in _UNUSED_URLS:
         bundle = bundle.replace(url, "")
     try:

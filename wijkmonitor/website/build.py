@@ -13,6 +13,7 @@ archive of the site is reproducible too.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import re
@@ -198,17 +199,17 @@ def write_profiles(
 
     jobs = profile_jobs(site, epoch)
     workers = min(os.cpu_count() or 1, 4)
-    if len(site.focus_areas) < PDF_PARALLEL_FROM or workers < 2:
+    if len(site.area_codes) < PDF_PARALLEL_FROM or workers < 2:
         for job in jobs:
             _write(docs / job.path, render_profile(job))
             advance()
-        return len(site.focus_areas)
+        return len(site.area_codes)
     with mp.get_context("spawn").Pool(workers, initializer=_worker_signals) as pool:
         for batch in _batches(jobs, PDF_BATCH * workers):
             for job, pdf in zip(batch, pool.imap(render_profile, batch), strict=True):
                 _write(docs / job.path, pdf)
                 advance()
-    return len(site.focus_areas)
+    return len(site.area_codes)
 
 
 def write_docs(site_plan: SitePlan, docs: Path, advance: Callable[[], None]) -> int:
@@ -256,6 +257,16 @@ def stamp_times(site: Path, epoch: int) -> None:
     for path in sorted(site.rglob("*"), reverse=True):  # children before their directory
         os.utime(path, (epoch, epoch), follow_symlinks=False)
     os.utime(site, (epoch, epoch))
+
+
+def _release_memory() -> None:
+    """Free what is no longer referenced and give the heap's free pages back to the
+    system (glibc keeps them otherwise), so they count for mkdocs, not twice."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the pages are reused, not returned
+        pass
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -394,7 +405,7 @@ def build_site(
         pages = write_docs(site_plan, docs, reporter.advance)
         profiles = 0
         if pdf:  # into the docs tree: a site_src/ file in their place is a conflict too
-            reporter.stage("writing PDF profiles", len(site_plan.data.focus_areas))
+            reporter.stage("writing PDF profiles", len(site_plan.data.area_codes))
             profiles = write_profiles(site_plan.data, docs, epoch, reporter.advance)
         conflicts = site_src_conflicts(monitor_dir / SITE_SRC, docs)
         try:
@@ -412,6 +423,11 @@ def build_site(
             nav=site_plan.nav,
             notice=SYNTHETIC_NOTICE if monitor.synthetic else "",
         )
+        # The pages are written: the results are not needed any more, and mkdocs holds
+        # every page at once (a national site: some 2 GB), so let them go first.
+        warnings = tuple(monitor.warnings)
+        del monitor, results, site_plan
+        _release_memory()
         if epoch is not None:  # the sitemap's <lastmod>; without it the site has no dates
             day = datetime.fromtimestamp(epoch, UTC).date().isoformat()
             config["extra"] = {**config["extra"], "wijkmonitor_build_date": day}
@@ -431,4 +447,4 @@ def build_site(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - started
-    return BuildSummary(pages, seconds, target, tuple(monitor.warnings), profiles)
+    return BuildSummary(pages, seconds, target, warnings, profiles)

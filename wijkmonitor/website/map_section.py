@@ -9,12 +9,15 @@ import pandas as pd
 
 from wijkmonitor.core.changes import direction_sign
 from wijkmonitor.core.model import Indicator
+from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import figures as fig
 from wijkmonitor.website.maps import (
     NO_FIGURE,
     NO_FIGURE_FILL,
     choropleth,
+    labelled,
     mapped_codes,
+    region_map,
     selectable_choropleth,
 )
 from wijkmonitor.website.markup import figure, rel
@@ -27,6 +30,7 @@ LEVEL_NAMES = {
     "wijk": ("wijk", "wijken"),
     "buurt": ("buurt", "buurten"),
     "pc4": ("postcodegebied", "postcodegebieden"),
+    "gemeente": ("gemeente", "gemeenten"),
 }
 
 # Where a map would be on a monitor without shapes (monitor.yml ``boundaries:``).
@@ -34,6 +38,24 @@ NO_MAP = (
     "Voor kaarten van de gebieden is een bestand met hun grenzen nodig "
     "(`boundaries` in monitor.yml); deze monitor heeft er geen.\n"
 )
+
+
+def no_area_map(site: SiteData) -> str:
+    """The sentence for a monitor whose boundaries hold no shape of its focus areas
+    (the default demo: gemeenten only; its focus areas are postcode areas)."""
+    boundaries = site.monitor.boundaries
+    if not site.focus_areas or boundaries is None:
+        return NO_MAP if site.focus_areas else ""
+    if mapped_codes(site.monitor, "focus_area", site.focus_areas):
+        return ""
+    # The levels of the boundary files (not the groups dissolved from them).
+    files = [lv for lv in sorted(boundaries.shapes) if lv in LEVEL_NAMES and lv != "focus_area"]
+    levels = [LEVEL_NAMES[lv][1] for lv in files]
+    return (
+        "Voor kaarten van de aandachtswijken is een bestand met hun grenzen nodig "
+        f"(`boundaries` in monitor.yml); deze monitor heeft alleen grenzen van "
+        f"{' en '.join(levels)}.\n"
+    )
 
 
 def indicator_maps(site: SiteData, page: str, indicator: Indicator, order: pd.DataFrame) -> str:
@@ -91,6 +113,8 @@ def indicator_maps(site: SiteData, page: str, indicator: Indicator, order: pd.Da
         )
         spec = choropleth(page, level, rows, f"{indicator.title}, {period}: {plural}", description)
         parts.append(figure(spec, description))
+    if not parts:
+        return no_area_map(site)
     return "\n".join(parts)
 
 
@@ -140,38 +164,124 @@ def _rows(site: SiteData, page: str, codes: list[str], ids: list[str]) -> list[d
     return rows
 
 
+def _select_map(site: SiteData, page: str, code: str, level: str, codes: list[str]) -> str:
+    """One map of ``codes`` (regions of ``level`` inside ``code``) with a select for the
+    indicator: not one map per indicator. "" when none of them has a figure."""
+    ids = list(site.monitor.indicators)
+    rows = _rows(site, page, codes, ids)
+    present = {r["indicator"] for r in rows}
+    options = [(i, site.monitor.indicators[i].title) for i in ids if i in present]
+    if not options:
+        return ""
+    one, plural = LEVEL_NAMES.get(level, (level, level))
+    name = site.region_name(code)
+    description = (
+        f"Kaart van de {len(codes)} {plural} van {name}, gekleurd naar de afwijking p van "
+        "de gekozen indicator in de laatste meting: groen is gunstig, oranje ongunstig, "
+        "grijs beschrijvend, lichtgrijs zonder cijfer. Kies de indicator in de keuzelijst "
+        "onder de kaart; de tabellen op deze pagina geven alle cijfers."
+    )
+    spec = selectable_choropleth(
+        page, level, rows, options, f"{plural.capitalize()} van {name}", description
+    )
+    return f"## Kaart\n\n{figure(spec, description)}"
+
+
 def gemeente_map(site: SiteData, page: str, code: str) -> str:
     """One map of the gemeente's wijken (when they have pages and shapes), else of its
-    focus areas, with a select for the indicator: not one map per indicator."""
+    focus areas, with a select for the indicator."""
     if site.monitor.boundaries is None:
         return ""
     candidates = [
-        ("wijk", list(site.children.get(code, []))),
+        ("wijk", [c for c in site.children.get(code, []) if site.level.get(c) == "wijk"]),
         ("focus_area", list(site.areas_of_gemeente.get(code, []))),
     ]
     for level, codes in candidates:
         codes = mapped_codes(site.monitor, level, codes)
-        if not codes:
-            continue
-        ids = list(site.monitor.indicators)
-        rows = _rows(site, page, codes, ids)
-        present = {r["indicator"] for r in rows}
-        options = [(i, site.monitor.indicators[i].title) for i in ids if i in present]
-        if not options:
-            return ""
-        one, plural = LEVEL_NAMES.get(level, (level, level))
-        name = site.region_name(code)
-        description = (
-            f"Kaart van de {len(codes)} {plural} van {name}, gekleurd naar de afwijking p van "
-            "de gekozen indicator in de laatste meting: groen is gunstig, oranje ongunstig, "
-            "grijs beschrijvend, lichtgrijs zonder cijfer. Kies de indicator in de keuzelijst "
-            "onder de kaart; de tabellen op deze pagina geven alle cijfers."
-        )
-        spec = selectable_choropleth(
-            page, level, rows, options, f"{plural.capitalize()} van {name}", description
-        )
-        return f"## Kaart\n\n{figure(spec, description)}"
+        if codes:
+            return _select_map(site, page, code, level, codes)
     return ""
+
+
+def buurten_map(site: SiteData, page: str, code: str) -> str:
+    """A wijk's buurten (when they have pages and shapes) with a select for the
+    indicator, like the gemeente's map of its wijken; the locator map shows the wijk."""
+    if site.monitor.boundaries is None or site.level.get(code) != "wijk":
+        return ""
+    buurten = [c for c in site.children.get(code, []) if site.level.get(c) == "buurt"]
+    codes = mapped_codes(site.monitor, "buurt", buurten)
+    return _select_map(site, page, code, "buurt", codes) if codes else ""
+
+
+# A home page draws one map per gemeente of the regions it lists up to this many
+# gemeenten (the G4); with more, one map of the gemeenten (each opens its own page,
+# where the map of its wijken is).
+HOME_MAP_GEMEENTEN = 4
+
+
+def _home_groups(site: SiteData) -> tuple[str, dict[str, list[str]]]:
+    """The level the home page lists and its shaped regions per gemeente ("" for areas
+    in more than one): the focus areas, else the paged wijken."""
+    if site.focus_areas:
+        level, groups = "focus_area", site.areas_of_gemeente
+    else:
+        level = "wijk"
+        groups = {
+            g: [c for c in site.children.get(g, []) if site.level.get(c) == "wijk"]
+            for g in site.gemeenten
+        }
+    shaped = {g: mapped_codes(site.monitor, level, codes) for g, codes in groups.items()}
+    return level, {g: codes for g, codes in shaped.items() if codes}
+
+
+def home_map(site: SiteData, page: str) -> str:
+    """The map a resident starts from: the regions the home page lists, each opening its
+    page. Someone looking for "my neighbourhood" needs its wijk (or focus area), not its
+    gemeente, so a few gemeenten get one map each of those, fitted to the city; a monitor
+    of many gemeenten (or without shapes of its areas) gets one map of its gemeenten,
+    whose pages map their wijken. The list under the map names the same regions."""
+    if site.monitor.boundaries is None:
+        return ""
+    level, groups = _home_groups(site)
+    one, plural = LEVEL_NAMES.get(level, (level, level))
+    gemeenten = mapped_codes(site.monitor, "gemeente", site.gemeenten)
+    if groups and (len(groups) <= HOME_MAP_GEMEENTEN or not gemeenten):
+        parts = []
+        for g, codes in groups.items():
+            where = site.region_name(g) if g else "meer dan één gemeente"
+            rows = [
+                {"code": c, "naam": site.region_name(c), "href": _href(site, page, c)}
+                for c in codes
+            ]
+            description = (
+                f"Kaart van de {len(codes)} {plural} van {where}; een klik op een {one} "
+                f"opent de pagina ervan. De lijst hieronder noemt dezelfde {plural}."
+            )
+            title = f"{plural.capitalize()} van {where}"
+            spec = region_map(page, level, rows, title, description)
+            spec["height"] = 300
+            parts.append(figure(spec, description))
+        return "\n".join(parts)
+    if not gemeenten:
+        return ""
+    rows = [
+        {"code": g, "naam": site.region_name(g), "href": rel(page, addr.gemeente_page(g))}
+        for g in gemeenten
+    ]
+    description = (
+        f"Kaart van de {len(gemeenten)} gemeenten van deze monitor; een klik op een gemeente "
+        "opent de pagina ervan."
+        + (" De lijst hieronder noemt ze met hun aandachtswijken." if site.focus_areas else "")
+    )
+    spec = region_map(page, "gemeente", rows, "Gemeenten", description)
+    spec["height"] = 480
+    # A point inside each shape for its name (the shapes are the model's, in lon/lat).
+    points = site.monitor.boundaries.shapes["gemeente"].loc[gemeenten].representative_point()
+    labels = [
+        {"naam": site.region_name(g), "lon": round(pt.x, 4), "lat": round(pt.y, 4)}
+        for g, pt in zip(gemeenten, points, strict=True)
+    ]
+    return figure(labelled(spec, labels), description)
 
 
 def locator_map(site: SiteData, page: str, code: str) -> str:

@@ -80,7 +80,8 @@ def choropleth(page: str, level: str, rows: Sequence[dict], title: str, descript
                 "type": "nominal",
                 "scale": {"domain": MAP_DOMAIN, "range": MAP_RANGE},
                 "title": "Positie",
-                "legend": {"labelExpr": MAP_LEGEND_LABELS, "orient": "bottom"},
+                # Two columns: four entries in one row overflow a phone's width.
+                "legend": {"labelExpr": MAP_LEGEND_LABELS, "orient": "bottom", "columns": 2},
             },
             "tooltip": [
                 {"field": "naam", "type": "nominal", "title": " "},
@@ -127,3 +128,45 @@ def selectable_choropleth(
     ]
     spec["encoding"]["shape"] = {"field": "geo", "type": "geojson"}
     return spec
+
+
+# The home page's map is a way in, not a statistic: one calm fill, darker under the
+# pointer, so no colour is read as a figure.
+REGION_FILL = "#9fbcd4"
+REGION_HOVER = "#1f4e79"
+
+
+def region_map(page: str, level: str, rows: Sequence[dict], title: str, description: str) -> Spec:
+    """Regions that each open their page (``rows``: ``code``, ``naam``, ``href``), in one
+    colour with the name as tooltip; the shapes are the level's TopoJSON, by URL."""
+    spec = choropleth(page, level, rows, title, description)
+    spec["transform"][0]["from"]["fields"] = ["naam", "href"]
+    spec["params"] = [
+        {"name": "hover", "select": {"type": "point", "on": "pointerover", "clear": "pointerout"}}
+    ]
+    spec["encoding"] = {
+        "color": {
+            "condition": {"param": "hover", "empty": False, "value": REGION_HOVER},
+            "value": REGION_FILL,
+        },
+        "tooltip": [{"field": "naam", "type": "nominal", "title": " "}],
+        "href": {"field": "href", "type": "nominal"},
+    }
+    return spec
+
+
+def labelled(spec: Spec, labels: Sequence[dict]) -> Spec:
+    """``spec`` (a map) with each region's name written on it (``labels``: ``naam``,
+    ``lon``, ``lat``, a point inside the shape): for a map of scattered regions, such as
+    the gemeenten of a national monitor, whose shapes alone say little."""
+    shared = {k: spec.pop(k) for k in ("title", "description", "width", "height", "projection")}
+    text = {
+        "data": {"values": list(labels)},
+        "mark": {"type": "text", "dy": -10, "fontSize": 11, "fill": "#1b2a38"},
+        "encoding": {
+            "longitude": {"field": "lon", "type": "quantitative"},
+            "latitude": {"field": "lat", "type": "quantitative"},
+            "text": {"field": "naam", "type": "nominal"},
+        },
+    }
+    return {**shared, "layer": [spec, text]}

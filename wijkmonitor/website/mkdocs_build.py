@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -290,6 +291,35 @@ class _SitePlugin(BasePlugin):
         return output
 
 
+class _HoldContent(BasePlugin):
+    """mkdocs renders the HTML of every page before it writes the first one, so all of a
+    national site's pages (some 1.5 GB as Python strings) would be in memory at once.
+    Each page's HTML is held compressed from the moment every plugin has seen it until
+    its own page is rendered, and let go once it is written. Plugins that read
+    ``page.content`` between those moments (in ``on_env`` or ``on_nav``) would see none."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._held: dict[str, bytes] = {}
+
+    @event_priority(-200)  # after every other plugin's on_page_content
+    def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+        self._held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    @event_priority(200)  # before every other plugin's on_page_context (search too)
+    def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
+        held = self._held.pop(page.file.src_uri, None)
+        if held is not None:
+            page.content = zlib.decompress(held).decode("utf-8")
+        return context
+
+    @event_priority(-200)
+    def on_post_page(self, output: str, page: Any, **kwargs: Any) -> str:
+        page.content = None  # written: nothing reads it again
+        return output
+
+
 _FIGURES_AND_TABLES = re.compile(r"<figure\b.*?</figure>|<table\b.*?</table>", re.DOTALL)
 
 
@@ -443,6 +473,7 @@ def run_build(
         with _reproducible(), _named_writes():
             cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
             cfg.plugins["wijkmonitor"] = _SitePlugin(on_page)
+            cfg.plugins["wijkmonitor-hold-content"] = _HoldContent()
             before = _SearchBefore()
             cfg.plugins["wijkmonitor-search-before"] = before
             cfg.plugins["wijkmonitor-search-after"] = _SearchAfter(before)

@@ -8,7 +8,7 @@ from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import figures as fig
 from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import yearly_chart
-from wijkmonitor.website.map_section import locator_map
+from wijkmonitor.website.map_section import buurten_map, locator_map
 from wijkmonitor.website.markup import Page, esc, figure, link, table
 from wijkmonitor.website.page_levels import children_section, level_noun, level_word
 from wijkmonitor.website.page_methods import METHODS
@@ -242,6 +242,7 @@ def area_page(site: SiteData, code: str) -> Page:
     sections = [" ".join(intro) + "\n", _overview(site, page, changes)]
     sections.append(locator_map(site, page, code))  # map_section.py (issue 12)
     sections.append(spine_section(site, page, code))  # methods §12
+    sections.append(buurten_map(site, page, code))  # a wijk's buurten, by indicator
     sections.append(children_section(site, page, code))  # a wijk's buurten (area_pages)
     for theme in site.monitor.themes.values():
         inds = [i for i in site.indicators_of_theme(theme.id) if i.id in by_indicator]

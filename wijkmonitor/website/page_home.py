@@ -5,6 +5,7 @@ from __future__ import annotations
 from wijkmonitor.core.compute import NOT_COMPUTABLE_STATUS as NOT_COMPUTABLE
 from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import page_frame as layout
+from wijkmonitor.website.map_section import home_map, no_area_map
 from wijkmonitor.website.markup import Page, esc, link, paragraph, strong, table
 from wijkmonitor.website.numbers import fmt_int
 from wijkmonitor.website.sitedata import SiteData
@@ -35,6 +36,24 @@ def _areas_by_gemeente(site: SiteData, page: str) -> str:
             else (esc(site.region_name(g)) if g else "Meerdere gemeenten")
         )
         lines.append(f"- **{head}**: {links}")
+    return "\n".join(lines) + "\n"
+
+
+def _wijken_by_gemeente(site: SiteData, page: str) -> str:
+    """A monitor without focus areas whose wijken have pages (examples/g4): its wijken
+    per gemeente, or a link to the filterable list of all of them when there are many."""
+    wijken = {
+        g: [c for c in site.children.get(g, []) if site.level.get(c) == "wijk"]
+        for g in site.gemeenten
+    }
+    if sum(len(codes) for codes in wijken.values()) > HOME_AREA_LIMIT:
+        return f"Zie {link('alle wijken', page, addr.level_index('wijk'))}.\n"
+    lines = [
+        f"- **{link(site.region_name(g), page, addr.gemeente_page(g))}**: "
+        + ", ".join(link(site.region_name(c), page, site.page_of(c)) for c in codes)
+        for g, codes in wijken.items()
+        if codes
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -71,7 +90,15 @@ def home_page(site: SiteData) -> Page:
             if len(site.focus_areas) <= HOME_AREA_LIMIT
             else f"Zie {link('alle aandachtswijken', page, addr.AREAS)}.\n"
         )
-        parts.append("## Aandachtswijken\n\n" + listing)
+        # The map (map_section.py, issue 12) above the list that names the same regions.
+        # Without any boundaries the indicator pages say that maps need them; with some
+        # (the demo's gemeenten) the home page says why its map is not of the areas.
+        shown = [home_map(site, page), no_area_map(site) if site.monitor.boundaries else ""]
+        parts.append("## Aandachtswijken\n\n" + "\n".join(m for m in shown if m) + "\n" + listing)
+    elif site.children and "wijk" in site.paged:
+        parts.append(
+            "## Wijken\n\n" + home_map(site, page) + "\n" + _wijken_by_gemeente(site, page)
+        )
     elif site.focus_totals:
         names = ", ".join(esc(site.region_name(t)) for t in site.focus_totals)
         parts.append(f"## Gebieden\n\nDeze monitor vergelijkt: {names}.\n")

@@ -107,9 +107,9 @@ LatestFigures = dict[tuple[str, str], tuple[float, float, str]]
 
 def latest_figures(site: SiteData) -> LatestFigures:
     """(area, indicator) -> (ci_lower, ci_upper, verdict) at the indicator's latest
-    period for the area, for every focus area at once (one vectorised join per build,
+    period for the area, for every area page at once (one vectorised join per build,
     never a search of the whole results per area)."""
-    values = site.values[site.values["region"].isin(site.focus_areas)]
+    values = site.values[site.values["region"].isin(site.area_codes)]
     latest = site.changes[["region", "indicator", "latest_period"]].rename(
         columns={"latest_period": "period"}
     )
@@ -341,7 +341,7 @@ def profile_jobs(site: SiteData, epoch: int | None) -> Iterator[ProfileJob]:
     17,000 of them)."""
     figures = latest_figures(site)
     day, created = build_day(epoch), _created(epoch)
-    for code in site.focus_areas:
+    for code in site.area_codes:  # focus areas and every paged wijk, buurt, pc4 area
         charts: list[str] = []
         html = profile_html(site, code, figures, day, charts)
         yield ProfileJob(addr.profile_pdf(code), html, tuple(charts), created)

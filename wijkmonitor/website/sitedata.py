@@ -111,6 +111,11 @@ class SiteData:
         # sort areas by name and show every indicator of the theme side by side.
         return self.monitor.themes[indicator.theme].ranking
 
+    @property
+    def area_codes(self) -> list[str]:
+        """Every region with an area page: the focus areas, then each paged level."""
+        return self.focus_areas + [c for codes in self.paged.values() for c in codes]
+
     def page_of(self, code: str) -> str:
         """The address of the page of a focus area or a paged base region."""
         return addr.region_page(self.level.get(code, "focus_area"), code)

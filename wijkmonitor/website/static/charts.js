@@ -5,8 +5,10 @@
 // answer a tap at once, so the page never waits for the charts:
 // - the Vega bundle (0.9 MB) is imported only by a page that has a chart, after the page
 //   is on screen (this script is a module: it runs after the document is parsed);
-// - a chart is drawn when it comes near the viewport, and one chart per task, yielding
-//   to the browser in between, so drawing never piles up into one long task;
+// - a chart is drawn when it comes near the viewport, one chart at a time, and each
+//   chart in four tasks with a turn for the browser in between (Vega-Lite compiles it
+//   to Vega; vega-embed parses it and makes the view; the dataflow; the SVG), so
+//   drawing never piles up into one long task;
 // - printing draws every chart (a printed page has no viewport to scroll).
 // The table under every chart is in the page itself, drawn or not.
 const LOCALE = __LOCALE__;
@@ -23,7 +25,12 @@ const OPTIONS = {
   mode: "vega-lite",
   config: CONFIG,
   formatLocale: LOCALE,
+  // Set once the bundle has run (steppedView).
+  viewClass: undefined,
 };
+// For a chart compiled to Vega here: what vega-embed does in "vega-lite" mode (the
+// config went into the compile; no hover, which vega-embed sets only for Vega specs).
+const VEGA_OPTIONS = { ...OPTIONS, mode: "vega", config: undefined, hover: false };
 
 const targets = []; // chart containers in document order
 const specs = new Map(); // container -> its spec element, until the chart is drawn
@@ -35,10 +42,45 @@ for (const figure of document.querySelectorAll("figure.wm-figure")) {
   specs.set(target, source);
 }
 
+// Give the browser a turn (input, paint) before going on.
+function yieldToBrowser() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+// Vega's View, drawing in steps: vega-embed parses the spec, makes the view and runs it
+// (runAsync) in one task, and a run computes the dataflow (data, scales, layout) and
+// then draws the SVG. This view's first run yields first, runs the dataflow with the
+// renderer set aside, yields again and only then draws. Later runs (hover, resize) are
+// Vega's own. (_renderer and _redraw are Vega's: the bundle holds one pinned Vega, and
+// tests/test_chart_steps.py compares every chart with vega-embed's own drawing.)
+function steppedView(vega) {
+  return class SteppedView extends vega.View {
+    async runAsync(...args) {
+      if (this.wmStepped) return super.runAsync(...args);
+      this.wmStepped = true;
+      await yieldToBrowser();
+      const renderer = this._renderer;
+      this._renderer = null;
+      try {
+        await super.runAsync(...args);
+      } finally {
+        this._renderer = renderer;
+      }
+      await yieldToBrowser();
+      this._redraw = true;
+      return super.runAsync(...args);
+    }
+  };
+}
+
 let bundle = null;
 function loadBundle() {
-  // The bundle is an ES module that sets window.vegaEmbed.
-  bundle ??= import(BUNDLE);
+  // The bundle is an ES module that sets window.vegaEmbed, window.vega and
+  // window.vegaLite (assets.py; a bundle without the last two draws in one task).
+  bundle ??= import(BUNDLE).then(() => {
+    if (window.vega?.View) OPTIONS.viewClass = VEGA_OPTIONS.viewClass = steppedView(window.vega);
+  });
   return bundle;
 }
 
@@ -51,7 +93,15 @@ async function draw(target) {
   waiting.delete(target);
   observer?.unobserve(target);
   try {
-    await window.vegaEmbed(target, JSON.parse(source.textContent), OPTIONS);
+    const spec = JSON.parse(source.textContent);
+    if (window.vegaLite?.compile) {
+      // Compiling is the longest step on a first chart: a task of its own.
+      const vega = window.vegaLite.compile(spec, { config: CONFIG }).spec;
+      await yieldToBrowser();
+      await window.vegaEmbed(target, vega, VEGA_OPTIONS);
+    } else {
+      await window.vegaEmbed(target, spec, OPTIONS);
+    }
     if (!drawnOne) {
       drawnOne = true;
       performance.mark("wm-first-chart"); // read by tests/test_phone_speed.py
@@ -59,12 +109,6 @@ async function draw(target) {
   } catch (error) {
     console.error("wijkmonitor: chart failed", error);
   }
-}
-
-// Give the browser a turn (input, paint) before the next chart.
-function yieldToBrowser() {
-  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 // Containers that have come near the viewport and are not drawn yet. A chart once near

@@ -1,0 +1,70 @@
+"""charts.js draws a chart in several tasks (Vega-Lite compiled in one, vega-embed's
+parse in the next, then the dataflow and the SVG, with turns for the browser between);
+the chart must come out exactly as vega-embed draws it in one go.
+
+On the demo's pages with charts, in chromium at 390 px: every chart the page drew is
+compared, byte for byte (the container's HTML, the SVG included), with the same spec
+drawn beside it by a plain ``vegaEmbed`` call with the options charts.js had before it
+drew in steps. The bundle must expose Vega and Vega-Lite (assets.py), or charts.js
+falls back to one task per chart.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browsing import draw_every_chart, page_of_every_type
+from wijkmonitor.website.charts import chart_config
+from wijkmonitor.website.numbers import D3_LOCALE
+
+pytestmark = pytest.mark.browser
+
+# Draws each chart's spec again with vega-embed alone, into a copy of the chart's
+# container as the page was served (so of the same width and attributes), placed beside
+# the drawn one, and returns both containers' HTML.
+DRAW_PLAIN = """async ([config, locale]) => {
+  const served = new DOMParser().parseFromString(
+    await (await fetch(location.href)).text(), "text/html");
+  const originals = [...served.querySelectorAll("figure.wm-figure .wm-chart")];
+  const pairs = [];
+  const figures = [...document.querySelectorAll("figure.wm-figure")];
+  for (const [i, figure] of figures.entries()) {
+    const drawn = figure.querySelector(".wm-chart");
+    const spec = JSON.parse(figure.querySelector("script.wm-spec").textContent);
+    const plain = document.importNode(originals[i], false);
+    drawn.after(plain);
+    await window.vegaEmbed(plain, spec, {
+      actions: false, renderer: "svg", mode: "vega-lite", config, formatLocale: locale,
+    });
+    pairs.push([drawn.outerHTML, plain.outerHTML]);
+    plain.remove();
+  }
+  return pairs;
+}"""
+
+
+@pytest.mark.parametrize("kind", ["thema", "gemeente", "indicator", "indicator-ses"])
+def test_chart_drawn_in_steps_is_vega_embeds_chart(kind, demo, base_url, browser):
+    path = page_of_every_type(demo)[kind]
+    if path is None:
+        pytest.skip(f"the demo monitor has no {kind} page")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(base_url + path, wait_until="load")
+        draw_every_chart(page)
+        exposed = page.evaluate("() => [typeof window.vega?.View, typeof window.vegaLite?.compile]")
+        assert exposed == ["function", "function"]  # so charts.js drew in steps
+        config = json.loads(json.dumps(chart_config()))
+        pairs = page.evaluate(DRAW_PLAIN, [config, D3_LOCALE])
+    finally:
+        page.close()
+    assert pairs
+    for stepped, plain in pairs:
+        assert "<svg" in stepped
+        assert stepped == plain
+    assert errors == []
