@@ -115,7 +115,9 @@ def read_boundaries(
     read: list[tuple[str, gpd.GeoSeries]] = []
     for index, entry in enumerate(config.boundaries):
         try:
-            display, shapes, file_warnings = read_boundary_file(root, entry, index, locator)
+            display, shapes, file_warnings = read_boundary_file(
+                root, entry, index, locator, wanted=regions.index
+            )
         except ProblemsError as exc:
             problems += exc.problems
             continue
@@ -127,16 +129,7 @@ def read_boundaries(
 
     level = regions["level"]
     by_level: dict[str, list[gpd.GeoSeries]] = {}
-    for display, shapes in read:
-        known = shapes.index.isin(regions.index)
-        if not known.all():
-            unknown = list(shapes.index[~known])
-            message = (
-                f"{len(unknown)} codes are not in data/regions.csv ({_few(unknown)}) and are "
-                "left off the maps; normal when the file is of another year than the regions"
-            )
-            warnings.append(Problem(display, None, "code", message, warning=True))
-        shapes = shapes[known]
+    for _display, shapes in read:  # only codes of data/regions.csv (read_boundary_file)
         for lvl, part in shapes.groupby(level.reindex(shapes.index).to_numpy(), sort=True):
             by_level.setdefault(str(lvl), []).append(part)
 
@@ -178,10 +171,17 @@ class _Locator:
 
 
 def read_boundary_file(
-    root: Path, entry: BoundaryFile, index: int, locator: _Locator | None = None
+    root: Path,
+    entry: BoundaryFile,
+    index: int,
+    locator: _Locator | None = None,
+    wanted: pd.Index | None = None,
 ) -> tuple[str, gpd.GeoSeries, list[Problem]]:
     """One boundary file: (its display path, valid polygonal shapes in EPSG:4326 indexed
-    by code and sorted, warnings). Features that share a code are joined into one."""
+    by code and sorted, warnings). Features that share a code are joined into one. With
+    ``wanted`` (the codes of data/regions.csv) only those features are kept, counted in a
+    warning, and repaired: a national file read for four gemeenten repairs their shapes,
+    not the country's."""
     locator = locator or _Locator(root)
 
     def config_error(key: str | None, message: str) -> ProblemsError:
@@ -263,7 +263,7 @@ def read_boundary_file(
     frame = frame.set_crs(crs, allow_override=True)
     if not frame.crs.equals(CRS.from_user_input(WGS84)):
         frame = frame.to_crs(WGS84)
-    return (display, *_clean(frame, entry.code, display))
+    return (display, *_clean(frame, entry.code, display, wanted))
 
 
 def _a(noun: str) -> str:
@@ -338,8 +338,11 @@ def _crs(declared: str | None, fmt: str, display: str, path: Path) -> CRS:
         raise ProblemsError([_unknown_crs(display, path)]) from None
 
 
-def _clean(frame: gpd.GeoDataFrame, code: str, display: str) -> tuple[gpd.GeoSeries, list[Problem]]:
-    """Valid (Multi)Polygons by code, with warnings for what was repaired or skipped."""
+def _clean(
+    frame: gpd.GeoDataFrame, code: str, display: str, wanted: pd.Index | None = None
+) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Valid (Multi)Polygons by code (of ``wanted`` only, when given), with warnings for
+    what was left out, repaired or skipped."""
     warnings: list[Problem] = []
     geoms = frame.geometry.to_numpy()
     codes = frame[code]
@@ -360,10 +363,22 @@ def _clean(frame: gpd.GeoDataFrame, code: str, display: str) -> tuple[gpd.GeoSer
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6, 7))
     no_code = codes.isna().to_numpy() | (codes.fillna("") == "").to_numpy()
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    skipped_type = ~polygonal & ~empty & ~no_code
     if no_code.any():
         message = f"{int(no_code.sum())} features have no {code} and are left out"
         warnings.append(Problem(display, None, code, message, warning=True))
+    if wanted is not None:
+        unknown_rows = ~no_code & ~codes.isin(wanted).to_numpy()
+        if unknown_rows.any():
+            unknown = sorted(set(codes[unknown_rows]))
+            message = (
+                f"{len(unknown)} codes are not in data/regions.csv ({_few(unknown)}) and are "
+                "left off the maps; normal when the file is of another year than the regions"
+            )
+            warnings.append(Problem(display, None, "code", message, warning=True))
+            geoms, codes = geoms[~unknown_rows], codes[~unknown_rows]
+            polygonal, empty = polygonal[~unknown_rows], empty[~unknown_rows]
+            no_code = no_code[~unknown_rows]
+    skipped_type = ~polygonal & ~empty & ~no_code
     if skipped_type.any():
         message = (
             f"{int(skipped_type.sum())} features are points or lines, not areas, and are left out"

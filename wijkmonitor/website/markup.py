@@ -41,8 +41,11 @@ _MARKER_START = frozenset("-+!?0123456789 ")
 # with every area x indicator x year); "summary" only its introduction, what comes before
 # its first section heading, without charts and tables (pages that repeat the same
 # section headings as many others: a reader searches for their name, not the headings);
-# "exclude" nothing.
+# "exclude" nothing. A page may mark its summary (``summary()``: name, place and a line
+# about it): "summary" then indexes only that, so an index of 17,000 area pages holds
+# what a reader searches them by and not 17,000 copies of the same explanation.
 SEARCH_MODES = ("full", "text", "summary", "exclude")
+SUMMARY_CLASS = "wm-summary"
 # Parts of the layout a page can do without, so its tables get the width: the
 # navigation sidebar and the table of contents.
 LAYOUT_PARTS = ("navigation", "toc")
@@ -114,6 +117,12 @@ def esc(text: object) -> str:
     if out[:1] in _MARKER_START and out and _BLOCK_MARKER.match(out):
         out = f"&#{ord(out[0])};{out[1:]}"
     return out
+
+
+def summary(html_text: str) -> str:
+    """The page's summary for the search index, given escaped text or HTML: one
+    paragraph (search mode "summary")."""
+    return f'<p class="{SUMMARY_CLASS}">{html_text}</p>\n'
 
 
 def paragraph(text: object) -> str:

@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import yaml_load
 
-from wijkmonitor.website.markup import SEARCH_MODES
+from wijkmonitor.website.markup import SEARCH_MODES, SUMMARY_CLASS
 
 ASSET_DIR = "assets/wijkmonitor"
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "tables", "toc")
@@ -320,14 +320,16 @@ class _HoldContent(BasePlugin):
         return output
 
 
+_SUMMARY = re.compile(rf'<p class="{SUMMARY_CLASS}">.*?</p>', re.DOTALL)
 _FIGURES_AND_TABLES = re.compile(r"<figure\b.*?</figure>|<table\b.*?</table>", re.DOTALL)
 
 
 def search_text(mode: str, content: str) -> str:
     """What the search index sees of a page's HTML, by the page's ``search`` hint (one of
     ``markup.SEARCH_MODES``; "exclude" is the search plugin's to follow)."""
-    if mode == "summary":  # the introduction: what comes before the first section
-        content = content.split("<h2", 1)[0]
+    if mode == "summary":  # the page's marked summary, else what precedes its first <h2>
+        marked = _SUMMARY.findall(content)
+        content = "".join(marked) if marked else content.split("<h2", 1)[0]
     if mode in ("text", "summary"):
         content = _FIGURES_AND_TABLES.sub("", content)
     return content

@@ -9,7 +9,7 @@ from wijkmonitor.website import figures as fig
 from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import yearly_chart
 from wijkmonitor.website.map_section import buurten_map, locator_map
-from wijkmonitor.website.markup import Page, esc, figure, link, table
+from wijkmonitor.website.markup import Page, esc, figure, link, summary, table
 from wijkmonitor.website.page_levels import children_section, level_noun, level_word
 from wijkmonitor.website.page_methods import METHODS
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
@@ -217,13 +217,14 @@ def area_page(site: SiteData, code: str) -> Page:
     reference = site.reference_of(code)
     by_indicator = site.series.get(code, {})
     changes = site.change.get(code, {})
-    intro = []
+    place = []  # the page's summary: what a reader finds it by in the search
     if gemeente:
         where = link(site.region_name(gemeente), page, addr.gemeente_page(gemeente))
-        intro.append(f"{level_word(site, code)} in de gemeente {where}.")
+        place.append(f"{level_word(site, code)} in de gemeente {where}.")
     members = site.monitor.area_members.get(code, [])
     if members:
-        intro.append(f"Het gebied bestaat uit: {', '.join(_member(site, m) for m in members)}.")
+        place.append(f"Het gebied bestaat uit: {', '.join(_member(site, m) for m in members)}.")
+    intro = []
     if reference:
         ref = esc(site.region_name(reference))
         noun = level_noun(site, code)
@@ -239,7 +240,8 @@ def area_page(site: SiteData, code: str) -> Page:
         intro.append(_why_no_reference(site, members))
     if site.pdf_profiles:  # the build writes them (build --pdf, settings.pdf_profiles)
         intro.append(f"\n\n{link('Profiel als pdf (A4)', page, addr.profile_pdf(code))}")
-    sections = [" ".join(intro) + "\n", _overview(site, page, changes)]
+    head = summary(" ".join(place)) if place else ""
+    sections = [head + "\n" + " ".join(intro).strip() + "\n", _overview(site, page, changes)]
     sections.append(locator_map(site, page, code))  # map_section.py (issue 12)
     sections.append(spine_section(site, page, code))  # methods §12
     sections.append(buurten_map(site, page, code))  # a wijk's buurten, by indicator

@@ -6,10 +6,12 @@ only look things up, so the build stays linear in the number of pages.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from wijkmonitor.core.compute import Results
@@ -54,8 +56,6 @@ class ChangeRow(NamedTuple):
 # One row of the spine chart (core/spine.py, methods §12): one area, one indicator.
 SpineRow = NamedTuple("SpineRow", [(c, object) for c in SPINE_COLUMNS])
 
-Nested = dict[str, dict[str, list[YearRow]]]
-
 
 @dataclass
 class SiteData:
@@ -71,7 +71,7 @@ class SiteData:
     areas_of_gemeente: dict[str, list[str]]
     totals_of_gemeente: dict[str, list[str]]
     # region -> indicator -> its years (sorted) / its change since the baseline
-    series: Nested = field(repr=False)
+    series: Mapping[str, dict[str, list[YearRow]]] = field(repr=False)
     change: dict[str, dict[str, ChangeRow]] = field(repr=False)
     changes_by_indicator: dict[str, pd.DataFrame] = field(repr=False)
     periods: list[int] = field(default_factory=list)
@@ -149,19 +149,38 @@ def _as_text(values: pd.DataFrame) -> pd.DataFrame:
     return values.astype({c: str for c in (*columns, "deviation_status")})
 
 
-def _series(values: pd.DataFrame) -> Nested:
-    """region -> indicator -> years, in one pass over the sorted values."""
-    ordered = values.sort_values(["region", "indicator", "period"], kind="stable")
-    nested: Nested = {}
-    if "derived_from" in ordered:
-        ordered = ordered.astype({"derived_from": str})
-    else:  # a results table of before derived parents (methods §13)
-        ordered = ordered.assign(derived_from="")
-    columns = [ordered[c].to_numpy() for c in ("region", "indicator", *YearRow._fields)]
-    for region, indicator, *row in zip(*columns, strict=True):
-        row[0] = int(row[0])
-        nested.setdefault(region, {}).setdefault(indicator, []).append(YearRow(*row))
-    return nested
+class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
+    """region -> indicator -> years, built when a page asks for a region. A national
+    site has a million of these rows: as tuples all at once they took half a gigabyte,
+    in the build process and in every worker that writes pages."""
+
+    def __init__(self, values: pd.DataFrame):
+        ordered = values.sort_values(["region", "indicator", "period"], kind="stable")
+        if "derived_from" in ordered:
+            ordered = ordered.astype({"derived_from": str})
+        else:  # a results table of before derived parents (methods §13)
+            ordered = ordered.assign(derived_from="")
+        names = ("indicator", *YearRow._fields)
+        self._columns = [ordered[c].to_numpy() for c in names]
+        self._columns[1] = self._columns[1].astype("int64")  # period
+        regions = ordered["region"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, regions[1:] != regions[:-1]]) if len(regions) else []
+        ends = [*starts[1:], len(regions)]
+        self._spans = {str(regions[a]): (a, b) for a, b in zip(starts, ends, strict=True)}
+
+    def __getitem__(self, region: str) -> dict[str, list[YearRow]]:
+        start, end = self._spans[region]
+        nested: dict[str, list[YearRow]] = {}
+        columns = [column[start:end].tolist() for column in self._columns]
+        for indicator, *row in zip(*columns, strict=True):
+            nested.setdefault(indicator, []).append(YearRow(*row))
+        return nested
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
 
 
 def _changes(changes: pd.DataFrame) -> dict[str, dict[str, ChangeRow]]:
@@ -238,7 +257,7 @@ def site_data(
         compared_areas=focus_areas or focus_totals,
         areas_of_gemeente=areas_of_gemeente,
         totals_of_gemeente=totals_of_gemeente,
-        series=_series(values),
+        series=SeriesByRegion(values),
         change=_changes(changes),
         changes_by_indicator={str(k): g for k, g in changes.groupby("indicator", sort=False)},
         periods=sorted(int(p) for p in values["period"].unique()),
