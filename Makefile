@@ -41,10 +41,12 @@ test: install chromium
 
 # Figures, never assertions: check + compute at national size, then full builds of about
 # 1,000, 4,000 and 17,000 pages against a bare mkdocs-material build of the same shape,
-# a rebuild after one indicator YAML changed, and peak memory (issue 13).
+# a rebuild after one indicator YAML changed, and peak memory; then the search's time to
+# first result on a throttled phone at national size (issue 13).
 bench: install
 	$(BIN)/python benchmarks/compute_scale.py
 	$(BIN)/python benchmarks/site_scale.py --national 200 800 3300
+	$(BIN)/python benchmarks/search_speed.py --national 3300
 
 clean:
 	rm -rf site build .pytest_cache
