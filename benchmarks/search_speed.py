@@ -43,7 +43,6 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -56,7 +55,7 @@ sys.path.insert(0, str(ROOT))  # tests.browsing: Debian's chromium through Playw
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from tests.browsing import launch  # noqa: E402
+from tests.browsing import launch, serve  # noqa: E402
 
 VIEWPORT = {"width": 390, "height": 844}
 CPU_SLOWDOWN = 4
@@ -193,23 +192,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path, index: Path | None = None) -> Iterator[str]:
+def serve_gzip(directory: Path, index: Path | None = None) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 (gzip on; ``index`` in place of the site's
     search_index.json); yields the base URL."""
 
     class Handler(_Handler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(directory), **kwargs)
+        pass
 
     Handler.index = index
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(directory, Handler) as url:
+        yield url
 
 
 def build_national(root: Path, n_wijken: int) -> Path:
@@ -268,16 +260,23 @@ def default_query(figures: dict) -> str:
     return buurten[len(buurten) // 2].split("/")[1]
 
 
-def one_run(browser: object, url: str, query: str, warm: bool, cpu: float) -> dict:
-    """Open the home page on a throttled phone, search for ``query``; page timestamps."""
+def _phone(browser: object, cpu: float) -> tuple:
+    """A phone's browser context, its page (with the probe) and a CDP session on it,
+    the CPU slowed ``cpu`` times."""
     context = browser.new_context(
         viewport=VIEWPORT, device_scale_factor=3, is_mobile=True, has_touch=True
     )
+    page = context.new_page()
+    page.add_init_script(PROBE)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
+    return context, page, cdp
+
+
+def one_run(browser: object, url: str, query: str, warm: bool, cpu: float) -> dict:
+    """Open the home page on a throttled phone, search for ``query``; page timestamps."""
+    context, page, cdp = _phone(browser, cpu)
     try:
-        page = context.new_page()
-        page.add_init_script(PROBE)
-        cdp = context.new_cdp_session(page)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", NETWORK)
         page.goto(url, wait_until="load", timeout=300_000)
@@ -306,14 +305,8 @@ def one_run(browser: object, url: str, query: str, warm: bool, cpu: float) -> di
 
 def query_costs(browser: object, url: str, queries: list[str], cpu: float) -> list:
     """Worker time of each query (no typing, nothing else queued), on the throttled phone."""
-    context = browser.new_context(
-        viewport=VIEWPORT, device_scale_factor=3, is_mobile=True, has_touch=True
-    )
+    context, page, cdp = _phone(browser, cpu)
     try:
-        page = context.new_page()
-        page.add_init_script(PROBE)
-        cdp = context.new_cdp_session(page)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
         page.goto(url, wait_until="load", timeout=300_000)
         page.wait_for_function("() => window.__wm.received.some(m => m[0] === 1)", timeout=300_000)
         page.wait_for_timeout(1000)  # the page's own first query answered
@@ -391,7 +384,7 @@ def main() -> None:
             f"query {query!r}, typed at 120 ms per key"
         )
         results: dict[str, list[dict]] = {"eager": [], "warm": []}
-        with serve(site, args.index) as url, launch() as browser:
+        with serve_gzip(site, args.index) as url, launch() as browser:
             for run in range(args.runs):
                 for scenario in results:
                     probe = one_run(browser, url, query, warm=scenario == "warm", cpu=args.cpu)

@@ -56,9 +56,12 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1; yields the base URL (ending in /)."""
-    handler = functools.partial(_Quiet, directory=str(directory))
+def serve(
+    directory: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _Quiet
+) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 with ``handler_class`` (quiet static files by
+    default); yields the base URL (ending in /)."""
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

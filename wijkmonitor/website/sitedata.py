@@ -165,7 +165,7 @@ class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
         self._columns[1] = self._columns[1].astype("int64")  # period
         regions = ordered["region"].to_numpy()
         starts = np.flatnonzero(np.r_[True, regions[1:] != regions[:-1]]) if len(regions) else []
-        ends = [*starts[1:], len(regions)]
+        ends = [*starts[1:], len(regions)] if len(regions) else []
         self._spans = {str(regions[a]): (a, b) for a, b in zip(starts, ends, strict=True)}
 
     def __getitem__(self, region: str) -> dict[str, list[YearRow]]:
