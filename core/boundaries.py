@@ -281,14 +281,19 @@ def _inside(root: Path, name: str) -> Path | None:
     return path
 
 
+def _ends(path: Path, head_bytes: int = 4096, tail_bytes: int = 4096) -> tuple[bytes, bytes]:
+    """The first and last bytes of a file: where a JSON file's top-level members stand
+    that are written before or after its (long) list of features."""
+    with open(path, "rb") as file:
+        head = file.read(head_bytes)
+        file.seek(max(0, os.fstat(file.fileno()).st_size - tail_bytes))
+        return head, file.read()
+
+
 def _is_topology(path: Path) -> bool:
     """Whether a .json file is TopoJSON: its top-level ``"type"`` is ``Topology`` (at
     the start or, as most tools write it, at the end)."""
-    with open(path, "rb") as file:
-        head = file.read(4096)
-        file.seek(max(0, os.fstat(file.fileno()).st_size - 4096))
-        tail = file.read()
-    return any(b'"Topology"' in part for part in (head, tail))
+    return any(b'"Topology"' in part for part in _ends(path))
 
 
 _CRS_MEMBER = re.compile(
@@ -299,10 +304,7 @@ _CRS_MEMBER = re.compile(
 def _geojson_crs_name(path: Path) -> str | None:
     """The name in a GeoJSON file's top-level ``crs`` member (GeoJSON 2008), or None.
     It stands before ``"features"`` or after the feature list, at the end of the file."""
-    with open(path, "rb") as file:
-        head = file.read(65536)
-        file.seek(max(0, os.fstat(file.fileno()).st_size - 4096))
-        tail = file.read()
+    head, tail = _ends(path, head_bytes=65536)
     head = head.split(b'"features"', 1)[0]
     tail = tail.rsplit(b"]", 1)[-1]
     for part in (head, tail):

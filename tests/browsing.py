@@ -131,6 +131,14 @@ def page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
     return pages
 
 
+def collect_errors(page: object, errors: list[str]) -> list[str]:
+    """Append the page's console errors and uncaught exceptions to ``errors`` as they
+    come; returns it."""
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
 def draw_every_chart(page: object, timeout_ms: int = 60_000) -> None:
     """Bring every chart into view once, then wait until all are drawn: charts below the
     fold may be drawn only when they come into view. Ends scrolled back to the top."""

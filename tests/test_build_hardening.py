@@ -310,17 +310,34 @@ _LIBRARY_CASES = {
 def test_a_signal_inside_a_library_still_gives_one_line_and_status_130(case, tmp_path):
     """Run as ``python -m``, like ``python -m wijkmonitor``: only that way does the
     interpreter check, after a normal exit, for a KeyboardInterrupt it thinks escaped."""
+    result = _run_with_cli(tmp_path, _LIBRARY_CASES[case])
+    assert (result.returncode, result.stderr.splitlines(), result.stdout) == (
+        130,
+        ["wijkmonitor: interrupted"],
+        "",
+    )
+
+
+def test_a_closed_pipe_outside_the_commands_is_still_quiet(tmp_path):
+    """No signal: a BrokenPipeError the CLI lets through is a closed pipe (141, silent),
+    not an error a signal was turned into."""
+    result = _run_with_cli(tmp_path, "raise BrokenPipeError(32, 'Broken pipe')")
+    assert (result.returncode, result.stderr, result.stdout) == (141, "", "")
+
+
+def _run_with_cli(tmp_path, body: str) -> subprocess.CompletedProcess:
+    """The real entry point, as ``python -m``, with the CLI replaced by ``body``."""
     script = (
         "import os, signal\n"
         "from wijkmonitor import entry\n"
         "import wijkmonitor.cli\n"
         "def library(argv):\n"
-        f"    {_LIBRARY_CASES[case]}\n"
+        f"    {body}\n"
         "wijkmonitor.cli.main = library\n"
         "entry.main()\n"
     )
     (tmp_path / "library_case.py").write_text(script, encoding="utf-8")
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "library_case"],
         cwd=tmp_path,
         env=_environment(),
@@ -328,9 +345,4 @@ def test_a_signal_inside_a_library_still_gives_one_line_and_status_130(case, tmp
         text=True,
         timeout=120,
         check=False,
-    )
-    assert (result.returncode, result.stderr.splitlines(), result.stdout) == (
-        130,
-        ["wijkmonitor: interrupted"],
-        "",
     )

@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from tests.browsing import draw_every_chart, page_of_every_type
+from tests.browsing import collect_errors, draw_every_chart, page_of_every_type
 from wijkmonitor.website.charts import chart_config
 from wijkmonitor.website.numbers import D3_LOCALE
 
@@ -52,8 +52,7 @@ def test_chart_drawn_in_steps_is_vega_embeds_chart(kind, demo, base_url, browser
         pytest.skip(f"the demo monitor has no {kind} page")
     page = browser.new_page(viewport={"width": 390, "height": 844})
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    collect_errors(page, errors)
     try:
         page.goto(base_url + path, wait_until="load")
         draw_every_chart(page)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browsing import ARTIFACTS, PAGE_TYPES, page_of_every_type
+from tests.browsing import ARTIFACTS, PAGE_TYPES, collect_errors, page_of_every_type
 
 pytestmark = pytest.mark.browser
 
@@ -164,8 +164,7 @@ def test_page_on_a_phone(kind, demo, base_url, browser, table):
     page.on("request", started)
     page.on("requestfinished", ended)
     page.on("requestfailed", failed)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    collect_errors(page, errors)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     cdp.send(

@@ -11,7 +11,13 @@ import re
 
 import pytest
 
-from tests.browsing import ARTIFACTS, PAGE_TYPES, draw_every_chart, page_of_every_type
+from tests.browsing import (
+    ARTIFACTS,
+    PAGE_TYPES,
+    collect_errors,
+    draw_every_chart,
+    page_of_every_type,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +33,7 @@ def test_page_renders_offline_without_errors(kind, demo, base_url, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     requests: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    collect_errors(page, errors)
     page.on("request", lambda r: requests.append(r.url))
     try:
         page.goto(base_url + path, wait_until="networkidle")

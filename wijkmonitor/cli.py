@@ -176,33 +176,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ProblemsError(problems)
         args = build_parser().parse_args(argv)
         return args.handler(args)
-    except ProblemsError as exc:
+    except KeyboardInterrupt as exc:  # Ctrl+C, or SIGTERM (entry.Terminated)
+        return stopped(exc)
+    except Exception as exc:
         if (stop := pending_signal()) is not None:
-            return stopped(stop)  # a library turned our signal into a read error
+            # A library turned our signal into an error of its own (a read error, an
+            # ImportError): the run was stopped; neither the input nor the code is wrong.
+            return stopped(stop)
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    """Report why the run failed (bad input, the machine, or a bug); its exit status."""
+    if isinstance(exc, ProblemsError):
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         n = len(exc.problems)
         print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
         return 1
-    except KeyboardInterrupt as exc:  # Ctrl+C, or SIGTERM (entry.Terminated)
-        return stopped(exc)
-    except OSError as exc:
+    if isinstance(exc, OSError):
         if isinstance(exc, BrokenPipeError) and exc.filename is None:
             return broken_pipe()  # our reader went away (`| head`): not an error to report
-        if (stop := pending_signal()) is not None:
-            return stopped(stop)
         # The machine said no (disk full, no permission): not a bug, say what and where.
         print(_machine_says_no(exc), file=sys.stderr)
         return 1
-    except Exception as exc:
-        if (stop := pending_signal()) is not None:
-            return stopped(stop)  # a library turned our signal into its own error
-        # A bug, not bad input (bad input is a ProblemsError): one line, not a traceback.
-        if debug():
-            raise
-        print(
-            f"wijkmonitor: internal error: {type(exc).__name__}: {exc} "
-            "(set WIJKMONITOR_DEBUG=1 for the traceback; please report it)",
-            file=sys.stderr,
-        )
-        return 2
+    # A bug, not bad input (bad input is a ProblemsError): one line, not a traceback.
+    if debug():
+        raise exc
+    print(
+        f"wijkmonitor: internal error: {type(exc).__name__}: {exc} "
+        "(set WIJKMONITOR_DEBUG=1 for the traceback; please report it)",
+        file=sys.stderr,
+    )
+    return 2

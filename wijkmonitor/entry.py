@@ -111,16 +111,16 @@ def run(argv: Sequence[str] | None = None) -> int:
                 code = stopped(_signalled)
         except KeyboardInterrupt as exc:  # Ctrl+C or SIGTERM, while importing too
             code = stopped(exc)
-        except Exception:
-            if _signalled is None:
-                raise
-            code = stopped(_signalled)  # a library's own error for our signal (above)
         except BrokenPipeError:
             code = broken_pipe()
         except SystemExit as exc:  # argparse: --help, or a wrong option (it said so)
             code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
             if not isinstance(exc.code, int | None):
                 _say(str(exc.code))
+        except Exception:  # after BrokenPipeError: an Exception too, handled above
+            if _signalled is None:
+                raise
+            code = stopped(_signalled)  # a library's own error for our signal (above)
         _settle()
     except KeyboardInterrupt as exc:  # a second signal while stopping or exiting
         if code is None:

@@ -193,7 +193,7 @@ def gemeente_map(site: SiteData, page: str, code: str) -> str:
     if site.monitor.boundaries is None:
         return ""
     candidates = [
-        ("wijk", [c for c in site.children.get(code, []) if site.level.get(c) == "wijk"]),
+        ("wijk", site.children_at(code, "wijk")),
         ("focus_area", list(site.areas_of_gemeente.get(code, []))),
     ]
     for level, codes in candidates:
@@ -208,8 +208,7 @@ def buurten_map(site: SiteData, page: str, code: str) -> str:
     indicator, like the gemeente's map of its wijken; the locator map shows the wijk."""
     if site.monitor.boundaries is None or site.level.get(code) != "wijk":
         return ""
-    buurten = [c for c in site.children.get(code, []) if site.level.get(c) == "buurt"]
-    codes = mapped_codes(site.monitor, "buurt", buurten)
+    codes = mapped_codes(site.monitor, "buurt", site.children_at(code, "buurt"))
     return _select_map(site, page, code, "buurt", codes) if codes else ""
 
 
@@ -226,10 +225,7 @@ def _home_groups(site: SiteData) -> tuple[str, dict[str, list[str]]]:
         level, groups = "focus_area", site.areas_of_gemeente
     else:
         level = "wijk"
-        groups = {
-            g: [c for c in site.children.get(g, []) if site.level.get(c) == "wijk"]
-            for g in site.gemeenten
-        }
+        groups = {g: site.children_at(g, "wijk") for g in site.gemeenten}
     shaped = {g: mapped_codes(site.monitor, level, codes) for g, codes in groups.items()}
     return level, {g: codes for g, codes in shaped.items() if codes}
 

@@ -24,12 +24,14 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{fmt_int(n)} {one if n == 1 else many}"
 
 
-def _areas_by_gemeente(site: SiteData, page: str) -> str:
+def _by_gemeente(site: SiteData, page: str, groups: dict[str, list[str]]) -> str:
+    """One line per gemeente: its name and links to the pages of its regions in
+    ``groups`` ("" for areas that lie in more than one gemeente)."""
     lines = []
-    for g, areas in site.areas_of_gemeente.items():
-        if not areas:
+    for g, codes in groups.items():
+        if not codes:
             continue
-        links = ", ".join(link(site.region_name(a), page, addr.area_page(a)) for a in areas)
+        links = ", ".join(link(site.region_name(c), page, site.page_of(c)) for c in codes)
         head = (
             link(site.region_name(g), page, addr.gemeente_page(g))
             if g in site.gemeenten
@@ -42,19 +44,10 @@ def _areas_by_gemeente(site: SiteData, page: str) -> str:
 def _wijken_by_gemeente(site: SiteData, page: str) -> str:
     """A monitor without focus areas whose wijken have pages (examples/g4): its wijken
     per gemeente, or a link to the filterable list of all of them when there are many."""
-    wijken = {
-        g: [c for c in site.children.get(g, []) if site.level.get(c) == "wijk"]
-        for g in site.gemeenten
-    }
+    wijken = {g: site.children_at(g, "wijk") for g in site.gemeenten}
     if sum(len(codes) for codes in wijken.values()) > HOME_AREA_LIMIT:
         return f"Zie {link('alle wijken', page, addr.level_index('wijk'))}.\n"
-    lines = [
-        f"- **{link(site.region_name(g), page, addr.gemeente_page(g))}**: "
-        + ", ".join(link(site.region_name(c), page, site.page_of(c)) for c in codes)
-        for g, codes in wijken.items()
-        if codes
-    ]
-    return "\n".join(lines) + "\n"
+    return _by_gemeente(site, page, wijken)
 
 
 def home_page(site: SiteData) -> Page:
@@ -86,7 +79,7 @@ def home_page(site: SiteData) -> Page:
     parts.append("## Thema’s\n\n" + themes + "\n")
     if site.focus_areas:
         listing = (
-            _areas_by_gemeente(site, page)
+            _by_gemeente(site, page, site.areas_of_gemeente)
             if len(site.focus_areas) <= HOME_AREA_LIMIT
             else f"Zie {link('alle aandachtswijken', page, addr.AREAS)}.\n"
         )

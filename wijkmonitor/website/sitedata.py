@@ -111,6 +111,11 @@ class SiteData:
         # sort areas by name and show every indicator of the theme side by side.
         return self.monitor.themes[indicator.theme].ranking
 
+    def children_at(self, code: str, level: str) -> list[str]:
+        """The paged regions of ``level`` directly under ``code`` (a gemeente's wijken,
+        a wijk's buurten), sorted by name."""
+        return [c for c in self.children.get(code, []) if self.level.get(c) == level]
+
     @property
     def area_codes(self) -> list[str]:
         """Every region with an area page: the focus areas, then each paged level."""
