@@ -44,6 +44,18 @@ def _raise_interrupted(signum: int, frame: object) -> None:
     raise _signalled
 
 
+def _unraisable(unraisable: object) -> None:
+    """Python cannot pass on an exception raised in a weakref callback or ``__del__``
+    (importlib runs one per module lock); it prints "Exception ignored" and a traceback,
+    and goes on. When that exception is our signal, say nothing: the signal is recorded,
+    and ``run`` reports the run as stopped when the command returns. (Sending the signal
+    again from here raises it inside this hook, ignored once more.)"""
+    exc = getattr(unraisable, "exc_value", None)
+    if isinstance(exc, KeyboardInterrupt) and exc is _signalled:
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def pending_signal() -> KeyboardInterrupt | None:
     """The Ctrl+C or SIGTERM that came during this run, or None."""
     return _signalled
@@ -102,6 +114,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             with contextlib.suppress(ValueError):  # only the main thread may; else as is
                 signal.signal(signal.SIGTERM, _raise_terminated)
                 signal.signal(signal.SIGINT, _raise_interrupted)
+            sys.unraisablehook = _unraisable
             from wijkmonitor.cli import main
 
             code = main(argv)
