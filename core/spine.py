@@ -124,7 +124,8 @@ def spine_table(
     centre = np.where(has_reference, reference, frame["median"].to_numpy())
     frame["centre"] = centre
     frame["centre_kind"] = np.where(has_reference, CENTRE_REFERENCE, CENTRE_MEDIAN)
-    sign = frame["indicator"].map(lambda i: direction_sign(directions[i])).to_numpy(dtype=float)
+    signs = {i: direction_sign(directions[i]) for i in frame["indicator"].unique()}
+    sign = frame["indicator"].map(signs).to_numpy(dtype=float)
     frame["flipped"] = sign < 0
     orient = np.where(sign < 0, -1.0, 1.0)
     # Symmetric around the centre: the farthest of lowest, highest and the area's value.

@@ -67,3 +67,46 @@ def test_chart_drawn_in_steps_is_vega_embeds_chart(kind, demo, base_url, browser
         assert "<svg" in stepped
         assert stepped == plain
     assert errors == []
+
+
+# Counts the turns charts.js gives the browser (it yields with scheduler.yield).
+COUNT_TURNS = """
+window.__wmTurns = 0;
+const wmYield = globalThis.scheduler?.yield?.bind(globalThis.scheduler);
+if (wmYield) globalThis.scheduler.yield = () => { window.__wmTurns++; return wmYield(); };
+"""
+
+
+def test_chart_drawn_in_slices_on_a_slow_phone_is_vega_embeds_chart(demo, base_url, browser):
+    """With the CPU slowed down 20 times a chart's dataflow outlasts charts.js' slice
+    (SLICE_MS), so it runs in slices with turns for the browser between operators: the
+    charts must still be vega-embed's, byte for byte."""
+    path = page_of_every_type(demo)["gemeente"]
+    if path is None:
+        pytest.skip("the demo monitor has no gemeente page")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.add_init_script(COUNT_TURNS)
+    errors: list[str] = []
+    collect_errors(page, errors)
+    cdp = context.new_cdp_session(page)
+    try:
+        page.goto(base_url + path, wait_until="load")
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 20})
+        draw_every_chart(page, timeout_ms=120_000)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+        turns = page.evaluate("() => window.__wmTurns")
+        charts = page.locator(".wm-chart").count()
+        config = json.loads(json.dumps(chart_config()))
+        pairs = page.evaluate(DRAW_PLAIN, [config, D3_LOCALE])
+    finally:
+        context.close()
+    # Unsliced, a chart takes at most 5 turns (after the compile, the view, the dataflow,
+    # the SVG, and before the next chart) and the bundle one: more means slices (9
+    # charts: 39 turns without slices, 75 with).
+    assert turns > 5 * charts + 1, (turns, charts)
+    assert len(pairs) == charts
+    for stepped, plain in pairs:
+        assert "<svg" in stepped
+        assert stepped == plain
+    assert errors == []

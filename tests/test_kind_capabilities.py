@@ -216,7 +216,7 @@ def test_the_area_page_says_percent_only_where_p_is_a_percentage(two_kinds):
     markdown = area_page(site, "noordzuid").markdown
     intro = markdown.split("## ", 1)[0]
     assert (
-        "De afwijking **p** zegt hoeveel procent de wijk boven (+) of onder (−) het "
+        "De afwijking <strong>p</strong> zegt hoeveel procent de wijk boven (+) of onder (−) het "
         "gemiddelde van Stad ligt; bij Buurtscore zegt p hoeveel de wijk boven (+) of onder "
         "(−) het gemiddelde van Stad ligt, in de eenheid van de indicator (een verschil, "
         "geen percentage); 0 is gelijk aan dat gemiddelde." in intro

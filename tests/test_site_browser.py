@@ -23,6 +23,14 @@ pytestmark = pytest.mark.browser
 
 
 WITH_CHARTS = {"thema", "wijk", "gemeente", "indicator", "indicator-ses"}
+# Per table of the page's text: how many scroll boxes of Material's hold it.
+TABLE_BOXES = """() => [...document.querySelectorAll('.md-typeset table')].map(t => {
+  let n = 0;
+  for (let el = t.parentElement; el; el = el.parentElement) {
+    if (el.classList.contains('md-typeset__scrollwrap')) n++;
+  }
+  return t.parentElement.classList.contains('md-typeset__table') ? n : -1;
+})"""
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
@@ -48,6 +56,10 @@ def test_page_renders_offline_without_errors(kind, demo, base_url, browser):
             ticks = page.locator(".wm-chart svg text").all_text_contents()
             assert any(re.fullmatch(r"[\u2212-]?\d+,\d+", t) for t in ticks), ticks
             assert not any(re.fullmatch(r"[\u2212-]?\d+\.\d+", t) for t in ticks), ticks
+        # Every table in Material's scroll box once, whether the page wrote the box
+        # (markup.table) or Material's script made it (tables of hand-written pages).
+        boxes = page.evaluate(TABLE_BOXES)
+        assert all(b == 1 for b in boxes), boxes
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{kind}.png"), full_page=True)
     finally:

@@ -188,7 +188,7 @@ def test_area_page_has_chart_table_and_development(demo):
         pytest.skip("the demo monitor has no focus areas")
     html = (demo.site / "wijk" / areas[0] / "index.html").read_text()
     assert html.count('class="wm-chart"') >= 1
-    assert html.count("<table>") >= html.count('class="wm-chart"')
+    assert html.count('<table class="wm-table">') >= html.count('class="wm-chart"')
     assert "Ontwikkeling sinds de nulmeting" in html
     assert re.search(r"<td[^>]*>[+\u2212]\d+,\d</td>", html)  # p in Dutch notation
     assert "../../gemeente/" in html and "../../indicator/" in html

@@ -203,7 +203,7 @@ def _spec_and_table(page: str) -> tuple[dict, str]:
     )
     assert spec is not None
     rest = page[start + spec.end() :]
-    table = rest[rest.index("<table>") : rest.index("</table>")]
+    table = rest[rest.index("<table") : rest.index("</table>")]
     return json.loads(spec.group(1)), table
 
 

@@ -167,11 +167,17 @@ def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
             advance()
         return
     _FORKED_JOBS = (jobs, docs)
+    # The workers share the parent's memory until they write to it, and a garbage
+    # collection in a worker writes to every object it visits: frozen objects it leaves
+    # alone, so the arranged results stay shared (national site: PSS of all processes).
+    gc.collect()
+    gc.freeze()
     try:
         with mp.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
             for _ in pool.imap_unordered(_write_page, range(len(jobs)), chunksize=8):
                 advance()
     finally:
+        gc.unfreeze()
         _FORKED_JOBS = None
 
 

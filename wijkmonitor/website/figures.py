@@ -53,12 +53,12 @@ def p_meaning(site: SiteData, indicators: list[Indicator], area: str, reference:
     )
     end = "; 0 is gelijk aan dat gemiddelde."
     if not own:
-        return f"De afwijking **p** zegt {relative}{end}"
+        return f"De afwijking <strong>p</strong> zegt {relative}{end}"
     if len(own) == len(indicators):
-        return f"De afwijking **p** zegt {difference}{end}"
+        return f"De afwijking <strong>p</strong> zegt {difference}{end}"
     titles = ", ".join(esc(i.title) for i in own)
     return (
-        f"De afwijking **p** zegt {relative}; bij {titles} zegt p {difference} (een "
+        f"De afwijking <strong>p</strong> zegt {relative}; bij {titles} zegt p {difference} (een "
         f"verschil, geen percentage){end}"
     )
 

@@ -159,6 +159,19 @@ def code(text: str) -> str:
     return f"<code>{esc(text)}</code>"
 
 
+# Every table sits in the scroll box Material's script would put it in, and carries a
+# class so that script leaves it alone: the script moves every table without a class into
+# such a box when the page has loaded, which makes the browser style and lay out each
+# table again (on a phone, a page of many tables blocked for 100-300 ms more; issue 15).
+# wijkmonitor.css styles `table.wm-table` as Material styles a table without a class.
+TABLE_CLASS = "wm-table"
+_TABLE_OPEN = (
+    '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+    f'<table class="{TABLE_CLASS}">'
+)
+_TABLE_CLOSE = "</table></div></div>"
+
+
 def table(
     headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "", caption: str = ""
 ) -> str:
@@ -167,6 +180,7 @@ def table(
     Cells are HTML, used as given (escaped text, links, spans). Column headers have
     ``scope="col"``; the first cell of every row is its row header (``scope="row"``), so
     a screen reader names the row and the column of every figure. ``caption`` is text.
+    The table comes in Material's scroll box (see TABLE_CLASS).
     """
     align = align.ljust(len(headers), "l")
     styles = [' style="text-align: right"' if a == "r" else "" for a in align]
@@ -180,12 +194,19 @@ def table(
         first + "".join(x for pair in zip(row, closers, strict=True) for x in pair) for row in rows
     )
     cap = f"<caption>{esc(caption)}</caption>\n" if caption else ""
-    return f"<table>\n{cap}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
+    return (
+        f"{_TABLE_OPEN}\n{cap}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n"
+        f"{_TABLE_CLOSE}\n"
+    )
 
 
 def admonition(kind: str, title: str, text: str) -> str:
-    body = "\n".join("    " + line if line else "" for line in text.splitlines())
-    return f'!!! {kind} "{title}"\n\n{body}\n'
+    """A box (Material's admonition: ``kind`` note, warning, ...) with a title and a
+    paragraph, given as plain text; as HTML, so the site generator passes it as it is."""
+    return (
+        f'<div class="admonition {kind}">\n<p class="admonition-title">{esc(title)}</p>\n'
+        f"<p>{esc(text)}</p>\n</div>\n"
+    )
 
 
 def script_json(value: Any) -> str:

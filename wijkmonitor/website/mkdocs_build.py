@@ -6,6 +6,12 @@ page generator produces plain Markdown, chart specs and a navigation list. The a
 knows no page types and no sections of the site: every page says in its front matter
 what it needs (``search``, ``nav``, ``hide``: see ``markup.Page``), and the site layer
 hands over the rest (the site's title, the notice every page carries).
+
+Two shortcuts keep a national site (some 17,000 pages) fast, each writing the bytes
+mkdocs' own pipeline writes (tests/test_page_shells.py builds sites both ways): the plain
+skeleton of a generated page (headings between finished HTML blocks) is converted here
+instead of by Python-Markdown (``skeleton_html``), and pages of one shape are filled
+into a shell the theme rendered once for their group (``_ShellReuse``).
 """
 
 from __future__ import annotations
@@ -19,9 +25,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.base import load_config
 from mkdocs.exceptions import Abort, MkDocsException
@@ -210,7 +216,9 @@ def front_matter(path: str | os.PathLike[str]) -> dict[str, Any]:
                 return {}
             for line in fd:
                 if line.rstrip() in ("---", "..."):
-                    data = yaml.safe_load("".join(lines))
+                    # libyaml where it is there, as mkdocs reads front matter itself
+                    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+                    data = yaml.load("".join(lines), Loader=loader)  # noqa: S506 (safe)
                     return data if isinstance(data, dict) else {}
                 lines.append(line)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -229,11 +237,26 @@ _TAG = re.compile(r"<[^>]*>")  # inline HTML: Markdown leaves its attributes alo
 _PLACEHOLDER = re.compile(r"<p>WMRAW(\d{6})</p>")
 
 
+def split_blocks(text: str) -> list[str]:
+    """``re.split(r"\\n{2,}", text)``, a few times faster on a page of 70 kB: str.split
+    finds the blank lines. A run of k newlines splits into k // 2 separators, with the
+    empty parts between them and an odd newline before the next part to drop."""
+    parts = text.split("\n\n")
+    out = [parts[0]]
+    for part in parts[1:]:
+        part = part[1:] if part[:1] == "\n" else part
+        if part:
+            out.append(part)
+    if text.endswith("\n\n"):  # a run at the end leaves an empty last part
+        out.append("")
+    return out
+
+
 def stash_html(markdown: str) -> tuple[str, list[str]]:
     """Replace finished HTML blocks by placeholders; return the Markdown and the blocks."""
     blocks: list[str] = []
     parts = []
-    for block in re.split(r"\n{2,}", markdown):
+    for block in split_blocks(markdown):
         stripped = block.strip()
         if _HTML_BLOCK.fullmatch(stripped):
             html = stripped
@@ -254,14 +277,61 @@ def unstash_html(html: str, blocks: list[str]) -> str:
     return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html)
 
 
+# What is left of a generated page once its HTML blocks are stashed is mostly headings
+# between placeholders, yet Python-Markdown costs a page more than a millisecond (a new
+# converter per page, every block and inline processor): some 20 s of a national build.
+# Such a skeleton is converted here, with Python-Markdown's own slugify, unique and
+# nest_toc_tokens, into the HTML and table of contents Python-Markdown writes — only
+# with the extensions whose output for headings and plain paragraphs is known (the
+# required ones, without options), and only headings of plain text: anything else, and
+# every hand-written page, goes through Python-Markdown.
+PLAIN_EXTENSIONS = frozenset((*REQUIRED_EXTENSIONS, "fenced_code"))  # with mkdocs' defaults
+_SKELETON_HEADING = re.compile(r"(#{1,6}) ([\w.,:;()'/%+=–—−-]+(?: [\w.,:;()'/%+=–—−-]+)*)")
+_SKELETON_PLACEHOLDER = re.compile(r"WMRAW\d{6}")
+
+
+def skeleton_html(markdown: str) -> tuple[str, list[dict]] | None:
+    """The HTML and the toc tokens Python-Markdown (with the toc extension's defaults)
+    makes of a skeleton of ATX headings of plain text and stash placeholders, or None
+    for anything else."""
+    from markdown.extensions.toc import nest_toc_tokens, slugify, unique
+
+    html, tokens, ids, counters = [], [], set(), {}
+    for block in markdown.split("\n\n"):
+        block = block.strip("\n")
+        if not block:
+            continue
+        if _SKELETON_PLACEHOLDER.fullmatch(block):
+            html.append(f"<p>{block}</p>")
+            continue
+        heading = _SKELETON_HEADING.fullmatch(block)
+        if heading is None or heading.group(2).endswith("#"):
+            return None
+        level, text = len(heading.group(1)), heading.group(2)
+        ident = unique(slugify(text, "-"), ids, counters)
+        ids.add(ident)
+        html.append(f'<h{level} id="{ident}">{text}</h{level}>')
+        tokens.append({"level": level, "id": ident, "name": text, "html": text})
+    return "\n".join(html), nest_toc_tokens(tokens)
+
+
 class _SitePlugin(BasePlugin):
     """Follows the pages' hints (``nav``, ``hide``), passes their finished HTML blocks
     around Markdown, and reports every rendered page (the CLI's progress bar)."""
 
-    def __init__(self, on_page: Callable[[], None] | None):
+    def __init__(self, on_page: Callable[[], None] | None, skeletons: bool = True):
         super().__init__()
         self._on_page = on_page
         self._blocks: dict[str, list[str]] = {}
+        self._skeletons = skeletons  # convert plain skeletons here (see skeleton_html)
+        self._converted: dict[str, tuple[str, list[dict]]] = {}
+        self.skeletons = 0  # pages converted here (for tests and benchmarks)
+
+    def on_config(self, config: Any) -> Any:
+        names = {_extension_name(e) for e in config["markdown_extensions"]}
+        if not names <= PLAIN_EXTENSIONS or any(config["mdx_configs"].values()):
+            self._skeletons = False
+        return config
 
     def on_files(self, files: Any, **kwargs: Any) -> Any:
         # Before the navigation is built, so a page that says ``nav: hidden`` is neither
@@ -280,15 +350,34 @@ class _SitePlugin(BasePlugin):
             page.meta["title"] = as_html(title)
         markdown, blocks = stash_html(markdown)
         self._blocks[page.file.src_uri] = blocks
+        if self._skeletons and "title" in page.meta:
+            converted = skeleton_html(markdown)
+            if converted is not None:  # Python-Markdown gets nothing to do
+                self._converted[page.file.src_uri] = converted
+                self.skeletons += 1
+                return ""
         return markdown
 
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+        from mkdocs.structure.toc import get_toc
+
+        converted = self._converted.pop(page.file.src_uri, None)
+        if converted is not None:  # what mkdocs' Page.render sets from the conversion
+            html, tokens = converted
+            page.toc = get_toc(tokens)
+            page.present_anchor_ids = {anchor.id for anchor in _all_anchors(page.toc)}
         return unstash_html(html, self._blocks.pop(page.file.src_uri, []))
 
     def on_post_page(self, output: str, **kwargs: Any) -> str:
         if self._on_page is not None:
             self._on_page()
         return output
+
+
+def _all_anchors(items: Any) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _all_anchors(item.children)
 
 
 class _HoldContent(BasePlugin):
@@ -318,6 +407,232 @@ class _HoldContent(BasePlugin):
     def on_post_page(self, output: str, page: Any, **kwargs: Any) -> str:
         page.content = None  # written: nothing reads it again
         return output
+
+
+# Rendering many pages of one shape: a national site has some 17,000 area pages that
+# differ only in title, content and address, yet Material's templates (header, tabs,
+# navigation, footer) cost more per page than everything else mkdocs does. Pages of one
+# *group* (see ``_ShellReuse._key``: the same template, folder, table of contents,
+# front matter besides the title, neighbours, and whether the content has its own <h1>)
+# get the same HTML around those three, so the theme renders it once with markers in
+# their place (the *shell*), and every further page of the group is the shell with its
+# own title, content and address put in. What the markers come out as tells which
+# filters the templates put each through (raw, striptags, striptags|e); a marker that
+# comes out in any other form, or a page address left in the shell, makes the group
+# render page by page as before. So does a shell that does not reproduce, byte for
+# byte, the two pages of its group that are rendered both ways to check it.
+SHELL_TEMPLATE = "wijkmonitor-page.html"
+_SHELL_VALUE = "wijkmonitor_page_html"
+# Markers with a tag, an entity and capitals, so that every filter changes them.
+_TITLE_MARK = Markup("WmShellTitleSlot<i>&amp;</i>MarkWhichFiltersTheTemplatesApplyEnd")
+_HEADING_MARK = "WmShellHeadingSlot<i>&amp;</i>MarkOfTheFirstHeadingOfTheTocEnd"
+_HEADING_ID_MARK = "WmShellHeadingIdSlotMarkEnd"
+_CONTENT_MARK = "WmShellContentSlotMarkEnd"
+
+
+def _forms(prefix: str, text: str) -> dict[str, str]:
+    """The forms a text takes in the templates by the filters put on it (for Markup,
+    ``e`` leaves it as it is), named ``prefix:filters``."""
+    stripped = Markup(str(text)).striptags()  # what Jinja's ``striptags`` filter does
+    return {
+        f"{prefix}:raw": str(text),
+        f"{prefix}:e": str(escape(text)),
+        f"{prefix}:striptags": stripped,
+        f"{prefix}:striptags|e": str(escape(stripped)),
+    }
+
+
+def _first_heading(page: Any) -> Any:
+    """The table of contents' first entry if it is the page's <h1> (Material's "skip to
+    content" link points at it), else None."""
+    first = next(iter(page.toc), None)
+    return first if first is not None and first.level == 1 else None
+
+
+def _slot_values(page: Any) -> dict[str, str]:
+    values = _forms("title", page.meta["title"])
+    values["content"], values["url"] = page.content, page.url
+    heading = _first_heading(page)
+    if heading is not None:
+        values.update(_forms("heading", heading.title))
+        values["heading-id"] = heading.id
+    return values
+
+
+class _Shell:
+    """A group's page HTML with the slots its pages fill: literal text and slot names."""
+
+    def __init__(self, parts: list[str], slots: list[str]):
+        self.parts, self.slots = parts, slots
+
+    def fill(self, page: Any) -> str:
+        values = _slot_values(page)
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:], strict=True):
+            out.append(values[slot])
+            out.append(part)
+        return "".join(out)
+
+
+def _make_shell(rendered: str, page_url: str) -> _Shell | None:
+    """The shell in ``rendered`` (a page rendered with the markers), or None when a
+    marker came out in an unknown form or the page's own address is left in it."""
+    marks = {text: form for form, text in _forms("title", _TITLE_MARK).items()}
+    marks.update({text: form for form, text in _forms("heading", _HEADING_MARK).items()})
+    marks[_HEADING_ID_MARK] = "heading-id"
+    marks[_CONTENT_MARK] = "content"
+    marks[page_url] = "url"
+    pattern = re.compile("|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)))
+    parts, slots, start = [], [], 0
+    for match in pattern.finditer(rendered):
+        parts.append(rendered[start : match.start()])
+        slots.append(marks[match.group()])
+        start = match.end()
+    parts.append(rendered[start:])
+    if slots.count("content") != 1:
+        return None
+    own = page_url.rstrip("/").rsplit("/", 1)[-1]  # e.g. the area code of buurt/BU0001/
+    for part in parts:
+        if "wmshell" in part.lower() or (own and own in part):
+            return None
+    return _Shell(parts, slots)
+
+
+def _toc_key(items: Any, top: bool = False) -> tuple:
+    """The table of contents as a key; the page's <h1> entry (a slot) by its place only."""
+    return tuple(
+        (i.level, None, None) if top and n == 0 and i.level == 1 else (i.level, i.id, str(i.title))
+        for n, i in enumerate(items)
+    ) + tuple(_toc_key(i.children) for i in items)
+
+
+def _probe_toc(page: Any) -> Any:
+    """The page's table of contents with its <h1> entry marked (a copy)."""
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    heading = _first_heading(page)
+    if heading is None:
+        return page.toc
+    marked = AnchorLink(_HEADING_MARK, _HEADING_ID_MARK, heading.level)
+    marked.children = heading.children
+    return TableOfContents([marked, *list(page.toc)[1:]])
+
+
+class _GroupState:
+    def __init__(self) -> None:
+        self.rendered = 0  # pages rendered by the theme page by page
+        self.shell: _Shell | None = None
+        self.checks = 0  # pages still to render both ways
+        self.off = False
+
+
+class _ShellReuse(BasePlugin):
+    """Renders every page itself in its last ``on_page_context`` (so the page's context is
+    final) and hands mkdocs the finished HTML through a one-line template: from a
+    group's shell where the group has one, otherwise by the page's own template."""
+
+    def __init__(self, reuse: bool) -> None:
+        super().__init__()
+        self.reuse = reuse
+        self._env: Any = None
+        self._template: dict[str, str | None] = {}  # the page's own template: none, a name
+        self._groups: dict[tuple, _GroupState] = {}
+        self.reused = 0  # pages filled from a shell (for tests and benchmarks)
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        import jinja2
+
+        if not self.reuse:  # every page by its own template, as mkdocs renders it
+            return env
+        self._env = env
+        shell = jinja2.DictLoader({SHELL_TEMPLATE: "{{ " + _SHELL_VALUE + " }}"})
+        env.loader = jinja2.ChoiceLoader([shell, env.loader])
+        # mkdocs picks a page's template before its on_page_context: point it at the
+        # one-line template now and give the page its own name back when it renders.
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or file.inclusion.is_excluded():  # a draft gets its marker
+                continue
+            self._template[file.src_uri] = page.meta.get("template")
+            page.meta["template"] = SHELL_TEMPLATE
+        return env
+
+    @event_priority(-300)  # after every other plugin's on_page_context
+    def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
+        src = page.file.src_uri
+        if src not in self._template:
+            return context
+        own = self._template.pop(src)
+        if own is None:
+            del page.meta["template"]
+        else:
+            page.meta["template"] = own
+        template = self._env.get_template(own or "main.html")
+        context[_SHELL_VALUE] = self._render(template, own, context, page)
+        return context
+
+    def _key(self, name: str | None, context: Any, page: Any) -> tuple | None:
+        title = page.meta.get("title")
+        if not isinstance(title, Markup) or not isinstance(page.content, str):
+            return None
+        if not page.url:  # the home page: one of its kind
+            return None
+
+        def url(other: Any) -> Any:  # a neighbouring page, or a section (no address)
+            return getattr(other, "url", None if other is None else ("section", other.title))
+
+        meta = repr(sorted((k, repr(v)) for k, v in page.meta.items() if k != "title"))
+        return (
+            name,
+            context.get("base_url"),
+            page.url.rstrip("/").rsplit("/", 1)[0],
+            _toc_key(page.toc, top=True),
+            meta,
+            page.is_homepage,
+            url(page.previous_page),
+            url(page.next_page),
+            url(page.parent),
+            page.canonical_url is None,
+            page.edit_url is None,
+            "<h1" in page.content,
+            repr(sorted(k for k in context if k != _SHELL_VALUE)),
+        )
+
+    def _render(self, template: Any, name: str | None, context: Any, page: Any) -> str:
+        key = self._key(name, context, page)
+        if key is None:
+            return template.render(context)
+        group = self._groups.setdefault(key, _GroupState())
+        if group.shell is not None:
+            filled = group.shell.fill(page)
+            if not group.checks:
+                self.reused += 1
+                return filled
+            group.checks -= 1
+            rendered = template.render(context)
+            if rendered != filled:
+                group.shell, group.off = None, True
+            return rendered
+        rendered = template.render(context)
+        group.rendered += 1
+        if group.rendered == 2 and not group.off:  # a second page: the group is a shape
+            group.shell = self._probe(template, context, page)
+            if group.shell is None or group.shell.fill(page) != rendered:
+                group.shell, group.off = None, True
+            group.checks = 1
+        return rendered
+
+    def _probe(self, template: Any, context: Any, page: Any) -> _Shell | None:
+        import copy
+
+        probe = copy.copy(page)
+        probe.meta = {**page.meta, "title": _TITLE_MARK}
+        probe.toc = _probe_toc(page)
+        probe.content = f"<h1>{_CONTENT_MARK}</h1>" if "<h1" in page.content else _CONTENT_MARK
+        rendered = template.render({**context, "page": probe})
+        if "<h1" in page.content:  # the slot is the whole content
+            rendered = rendered.replace(probe.content, _CONTENT_MARK)
+        return _make_shell(rendered, page.url)
 
 
 _SUMMARY = re.compile(rf'<p class="{SUMMARY_CLASS}">.*?</p>', re.DOTALL)
@@ -462,24 +777,53 @@ def _named_writes() -> Iterator[None]:
         utils.write_file = original
 
 
+def _reusable_shells(config: dict[str, Any]) -> bool:
+    """Whether page shells can be reused: only with the theme's own page templates (a
+    custom_dir with templates of the publisher's may test anything about a page) and no
+    plugin but search (another may put page-specific values into the context)."""
+    custom_dir = (config.get("theme") or {}).get("custom_dir")
+    if custom_dir and any(Path(custom_dir).rglob("*.html")):
+        return False
+    plugins = config.get("plugins") or []
+    names = [p if isinstance(p, str) else next(iter(p), "") for p in plugins]
+    return all(name in ("search", "material/search") for name in names)
+
+
+class Shortcuts(NamedTuple):
+    """How many pages a build took the short way: filled into a shell of their group,
+    converted from a plain skeleton without Python-Markdown."""
+
+    shells: int
+    skeletons: int
+
+
 def run_build(
-    config: dict[str, Any], config_file: Path, on_page: Callable[[], None] | None = None
-) -> None:
+    config: dict[str, Any],
+    config_file: Path,
+    on_page: Callable[[], None] | None = None,
+    shortcuts: bool = True,
+) -> Shortcuts:
     """Run a strict mkdocs build of ``config``; raise BuildError with mkdocs' warnings,
-    TemplateError when a template of the theme's custom_dir fails."""
+    TemplateError when a template of the theme's custom_dir fails. ``shortcuts=False``
+    renders every page as mkdocs itself does: Python-Markdown, then its template (the
+    tests compare the two)."""
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     logger.addHandler(collect)
     custom_dir = (config.get("theme") or {}).get("custom_dir")
+    reuse_shells = shortcuts and _reusable_shells(config)  # before mkdocs reads it
     try:
         with _reproducible(), _named_writes():
             cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
-            cfg.plugins["wijkmonitor"] = _SitePlugin(on_page)
+            site = cfg.plugins["wijkmonitor"] = _SitePlugin(on_page, skeletons=shortcuts)
             cfg.plugins["wijkmonitor-hold-content"] = _HoldContent()
             before = _SearchBefore()
             cfg.plugins["wijkmonitor-search-before"] = before
             cfg.plugins["wijkmonitor-search-after"] = _SearchAfter(before)
+            shells = _ShellReuse(reuse_shells)
+            cfg.plugins["wijkmonitor-shells"] = shells
             mkdocs_build(cfg)
+            return Shortcuts(shells.reused, site.skeletons)
     except (Abort, MkDocsException) as exc:
         detail = "\n".join(collect.messages) or str(exc)
         raise BuildError(f"mkdocs: {exc}\n{detail}") from None

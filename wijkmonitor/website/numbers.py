@@ -7,6 +7,7 @@ of ``format`` (2,67).
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,6 +32,13 @@ def fmt_number(value: float | None, decimals: int = 1, *, signed: bool = False) 
         return NOT_AVAILABLE
     if math.isinf(value):
         return NOT_AVAILABLE
+    return _formatted(float(value), decimals, signed)
+
+
+# The same figures come back on page after page (a gemeente's values on each of its
+# buurten, the spread of a level on every area of it): formatted once each.
+@functools.lru_cache(maxsize=1 << 16)
+def _formatted(value: float, decimals: int, signed: bool) -> str:
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
     if rounded == 0:

@@ -148,11 +148,9 @@ def _why_no_reference(site: SiteData, members: list[str]) -> str:
         where = f"{', '.join(names[:-1])} en {names[-1]}"
         return (
             f"\n\nDit gebied ligt in meer dan één gemeente ({where}) en heeft daarom geen "
-            "vergelijkingsgebied: bij de cijfers staat geen afwijking **p**."
+            "vergelijkingsgebied: bij de cijfers staat geen afwijking <strong>p</strong>."
         )
-    return (
-        "\n\nDit gebied heeft geen vergelijkingsgebied: bij de cijfers staat geen afwijking **p**."
-    )
+    return "\n\nDit gebied heeft geen vergelijkingsgebied: bij de cijfers staat geen afwijking <strong>p</strong>."
 
 
 # Dutch month names, for the build date ("5 maart 2024").

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from wijkmonitor.website.addresses import CHANGES_CSV, DOWNLOADS, HOME, RESULTS_CSV
-from wijkmonitor.website.markup import admonition, esc, rel
+from wijkmonitor.website.markup import admonition, esc, link, strong
 from wijkmonitor.website.sitedata import SiteData
 
 # The footer of every page of a synthetic monitor (the banner is on pages of figures).
@@ -26,12 +26,11 @@ def synthetic_banner(site: SiteData) -> str:
 
 def downloads_note(page: str) -> str:
     return (
-        "Cijfers downloaden: "
-        f"[results.csv]({rel(page, RESULTS_CSV)}) · [changes.csv]({rel(page, CHANGES_CSV)}) · "
-        f"[alle downloads]({rel(page, DOWNLOADS)}). "
-        "Tekens in tabellen: **.** = geen cijfer (niet beschikbaar of niet te berekenen), "
-        "**x** = geheim "
-        "(te kleine aantallen).\n{: .wm-downloads }\n"
+        '<p class="wm-downloads">Cijfers downloaden: '
+        f"{link('results.csv', page, RESULTS_CSV)} · {link('changes.csv', page, CHANGES_CSV)} · "
+        f"{link('alle downloads', page, DOWNLOADS)}. "
+        f"Tekens in tabellen: {strong('.')} = geen cijfer (niet beschikbaar of niet te "
+        f"berekenen), {strong('x')} = geheim (te kleine aantallen).</p>\n"
     )
 
 

@@ -6,6 +6,7 @@ only look things up, so the build stays linear in the number of pages.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -172,13 +173,25 @@ class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
         starts = np.flatnonzero(np.r_[True, regions[1:] != regions[:-1]]) if len(regions) else []
         ends = [*starts[1:], len(regions)] if len(regions) else []
         self._spans = {str(regions[a]): (a, b) for a, b in zip(starts, ends, strict=True)}
+        self._recent: OrderedDict[str, dict[str, list[YearRow]]] = OrderedDict()
+
+    # Pages ask for the same regions again and again (a wijk's page for its gemeente, an
+    # indicator page per indicator for every area): the last few stay built.
+    RECENT = 512
 
     def __getitem__(self, region: str) -> dict[str, list[YearRow]]:
+        recent = self._recent.get(region)
+        if recent is not None:
+            self._recent.move_to_end(region)
+            return recent
         start, end = self._spans[region]
         nested: dict[str, list[YearRow]] = {}
         columns = [column[start:end].tolist() for column in self._columns]
         for indicator, *row in zip(*columns, strict=True):
             nested.setdefault(indicator, []).append(YearRow(*row))
+        self._recent[region] = nested
+        if len(self._recent) > self.RECENT:
+            self._recent.popitem(last=False)
         return nested
 
     def __iter__(self) -> Iterator[str]:
@@ -209,6 +222,13 @@ def _spine(monitor: Monitor, values: pd.DataFrame, pages: set[str]) -> dict:
         spine_row = SpineRow(*row)
         nested.setdefault(spine_row.region, {})[spine_row.indicator] = spine_row
     return nested
+
+
+def _column_of(regions: pd.DataFrame, column: str, codes: set[str]) -> dict[str, str]:
+    """code -> the region's ``column`` as text ("" for none), for ``codes``."""
+    wanted = sorted(codes)
+    values = regions[column].reindex(wanted).to_numpy(dtype=object)
+    return {code: str(value or "") for code, value in zip(wanted, values, strict=True)}
 
 
 def site_data(
@@ -266,15 +286,15 @@ def site_data(
         change=_changes(changes),
         changes_by_indicator={str(k): g for k, g in changes.groupby("indicator", sort=False)},
         periods=sorted(int(p) for p in values["period"].unique()),
-        gemeente={c: str(regions.at[c, "gemeente"] or "") for c in shown},
-        reference={c: str(regions.at[c, "reference"] or "") for c in shown},
+        gemeente=_column_of(regions, "gemeente", shown),
+        reference=_column_of(regions, "reference", shown),
         cell_counts={
             str(k): int(v) for k, v in results.values["status"].astype(str).value_counts().items()
         },
         spine=_spine(monitor, values, set(focus_areas) | set(gemeenten) | paged_codes),
         paged=paged,
         children=children,
-        level={c: str(regions.at[c, "level"]) for c in shown},
+        level=_column_of(regions, "level", shown),
         pdf_profiles=pdf_profiles,
         data_sources=sources_by_indicator(values),
         build_date=build_date,

@@ -7,8 +7,8 @@
 //   is on screen (this script is a module: it runs after the document is parsed);
 // - a chart is drawn when it comes near the viewport, one chart at a time, and each
 //   chart in four tasks with a turn for the browser in between (Vega-Lite compiles it
-//   to Vega; vega-embed parses it and makes the view; the dataflow; the SVG), so
-//   drawing never piles up into one long task;
+//   to Vega; vega-embed parses it and makes the view; the dataflow, itself in slices
+//   of about 30 ms; the SVG), so drawing never piles up into one long task;
 // - printing draws every chart (a printed page has no viewport to scroll).
 // The table under every chart is in the page itself, drawn or not.
 const LOCALE = __LOCALE__;
@@ -48,12 +48,52 @@ function yieldToBrowser() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+// A slice of work between turns for the browser: a task over 50 ms blocks a tap.
+const SLICE_MS = 30;
+
+// Vega's dataflow runs its operators one after another in one task, but awaits an
+// operator whose run returns a promise. While `work` runs, an operator due after
+// SLICE_MS of work gets a run that first gives the browser a turn. (_heap is Vega's
+// queue of operators; an operator loading data from a URL, whose run hands Vega an
+// `async` callback instead of a promise, is left alone: the charts' data are inline.)
+async function slicedDataflow(view, vega, work) {
+  const heap = view._heap;
+  const pop = heap.pop;
+  const delayed = [];
+  const Load = vega.transforms?.load;
+  let start = performance.now();
+  heap.pop = function () {
+    const op = pop.apply(this, arguments);
+    if (op && performance.now() - start > SLICE_MS && !(Load && op instanceof Load)) {
+      const run = op.run;
+      const restore = Object.hasOwn(op, "run") ? () => (op.run = run) : () => delete op.run;
+      delayed.push(restore);
+      op.run = function (pulse) {
+        restore();
+        return yieldToBrowser().then(() => {
+          start = performance.now();
+          return run.call(op, pulse);
+        });
+      };
+      start = Infinity; // one turn per slice
+    }
+    return op;
+  };
+  try {
+    return await work();
+  } finally {
+    heap.pop = pop;
+    for (const restore of delayed) restore();
+  }
+}
+
 // Vega's View, drawing in steps: vega-embed parses the spec, makes the view and runs it
 // (runAsync) in one task, and a run computes the dataflow (data, scales, layout) and
 // then draws the SVG. This view's first run yields first, runs the dataflow with the
-// renderer set aside, yields again and only then draws. Later runs (hover, resize) are
-// Vega's own. (_renderer and _redraw are Vega's: the bundle holds one pinned Vega, and
-// tests/test_chart_steps.py compares every chart with vega-embed's own drawing.)
+// renderer set aside and in slices (slicedDataflow), yields again and only then draws.
+// Later runs (hover, resize) are Vega's own. (_renderer and _redraw are Vega's: the
+// bundle holds one pinned Vega, and tests/test_chart_steps.py compares every chart with
+// vega-embed's own drawing.)
 function steppedView(vega) {
   return class SteppedView extends vega.View {
     async runAsync(...args) {
@@ -63,7 +103,7 @@ function steppedView(vega) {
       const renderer = this._renderer;
       this._renderer = null;
       try {
-        await super.runAsync(...args);
+        await slicedDataflow(this, vega, () => super.runAsync(...args));
       } finally {
         this._renderer = renderer;
       }
