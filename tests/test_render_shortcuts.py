@@ -49,18 +49,41 @@ def _build(
     return summary.pages, reused[0]
 
 
-@pytest.mark.parametrize("monitor", [ROOT, G4], ids=["demo", "g4"])
-def test_reused_shells_write_the_site_mkdocs_writes_page_by_page(monitor, tmp_path, monkeypatch):
+def _g4_with_addresses(tmp_path: Path) -> Path:
+    """The G4 example as a publisher would put it online: a site_url (canonical links)
+    and a repository with edit links, which put each page's own address in its HTML."""
+    monitor = tmp_path / "g4-online"
+    shutil.copytree(G4, monitor, symlinks=False, ignore=shutil.ignore_patterns("site"))
+    config = (monitor / "mkdocs.yml").read_text()
+    config = config.replace(
+        "    - search.highlight\n", "    - search.highlight\n    - content.action.edit\n"
+    )
+    config += (
+        "site_url: https://wijkmonitor.example.nl/g4/\n"
+        "repo_url: https://example.org/gemeente/monitor\nedit_uri: edit/main/docs/\n"
+    )
+    (monitor / "mkdocs.yml").write_text(config)
+    return monitor
+
+
+@pytest.mark.parametrize("which", ["demo", "g4", "g4-online"])
+def test_reused_shells_write_the_site_mkdocs_writes_page_by_page(which, tmp_path, monkeypatch):
+    monitor = {"demo": ROOT, "g4": G4}.get(which) or _g4_with_addresses(tmp_path)
     pages, reused = _build(monitor, tmp_path / "shells", monkeypatch, reuse=True)
     same_pages, none = _build(monitor, tmp_path / "mkdocs", monkeypatch, reuse=False)
     assert none == (0, 0) and same_pages == pages
     # Most pages are area pages of a few shapes: all but a few per group are filled in.
-    print(monitor.name, pages, reused)
     assert reused.shells > pages // 2, (reused, pages)
     shells, plain = tree(tmp_path / "shells"), tree(tmp_path / "mkdocs")
     assert shells.keys() == plain.keys()
     differ = [path for path in shells if shells[path] != plain[path]]
     assert differ == []
+    if which == "g4-online":  # each page's own address is in it, filled in per page
+        wijk = next((tmp_path / "shells" / "wijk").glob("WK*/index.html"))
+        code = wijk.parent.name
+        html = wijk.read_text()
+        assert f'rel="canonical" href="https://wijkmonitor.example.nl/g4/wijk/{code}/"' in html
+        assert f"/edit/main/docs/wijk/{code}/index.md" in html
 
 
 def test_a_template_of_the_publishers_renders_every_page_itself(tmp_path, monkeypatch):
