@@ -142,12 +142,21 @@ def collect_errors(page: object, errors: list[str]) -> list[str]:
 def draw_every_chart(page: object, timeout_ms: int = 60_000) -> None:
     """Bring every chart into view once, then wait until all are drawn: charts below the
     fold may be drawn only when they come into view. Ends scrolled back to the top."""
+    # The page in front: a page chromium takes for hidden draws no frames, and then
+    # neither requestAnimationFrame nor the intersection observers fire (seen once in a
+    # full run: the evaluate below waited for a frame for minutes).
+    page.bring_to_front()
     page.evaluate(
         """async () => {
+            const frame = () => new Promise(r => {
+                requestAnimationFrame(() => r());
+                setTimeout(r, 250);  // never wait for a frame that does not come
+            });
             for (const el of document.querySelectorAll('.wm-chart')) {
                 el.scrollIntoView({block: 'center'});
                 // Two frames: intersection observers see where a frame was drawn.
-                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                await frame();
+                await frame();
             }
         }"""
     )

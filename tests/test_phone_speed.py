@@ -73,7 +73,8 @@ SCROLL_TO_CHART = """async () => {
   target.scrollIntoView({block: "center"});
   while (!target.querySelector("svg, canvas")) {
     if (performance.now() - start > 60000) return -1;
-    await new Promise(requestAnimationFrame);
+    // A frame, or a quarter second if none comes (a stalled page must not hang the run).
+    await new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, 250); });
   }
   return performance.now() - start;
 }"""
