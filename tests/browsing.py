@@ -131,6 +131,15 @@ def page_of_every_type(demo: BuiltSite) -> dict[str, str | None]:
     return pages
 
 
+def page_of_type(demo: BuiltSite, kind: str) -> str:
+    """Path of the demo's page of ``kind`` (see page_of_every_type); the test is skipped
+    when the demo has none."""
+    path = page_of_every_type(demo)[kind]
+    if path is None:
+        pytest.skip(f"the demo monitor has no {kind} page")
+    return path
+
+
 def collect_errors(page: object, errors: list[str]) -> list[str]:
     """Append the page's console errors and uncaught exceptions to ``errors`` as they
     come; returns it."""

@@ -20,7 +20,7 @@ from tests.browsing import (
     BOXES_OUTSIDE,
     PAGE_TYPES,
     draw_every_chart,
-    page_of_every_type,
+    page_of_type,
 )
 
 pytestmark = pytest.mark.browser
@@ -33,9 +33,7 @@ NAVIGATION = [".md-header", ".md-tabs", ".md-sidebar", ".md-search", ".md-top"]
 
 
 def _open(browser, base_url: str, demo, kind: str, viewport: dict[str, int]):
-    path = page_of_every_type(demo)[kind]
-    if path is None:
-        pytest.skip(f"the demo monitor has no {kind} page")
+    path = page_of_type(demo, kind)
     page = browser.new_page(viewport=viewport)
     page.goto(base_url + path, wait_until="networkidle")
     draw_every_chart(page)

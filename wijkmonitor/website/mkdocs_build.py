@@ -8,7 +8,7 @@ what it needs (``search``, ``nav``, ``hide``: see ``markup.Page``), and the site
 hands over the rest (the site's title, the notice every page carries).
 
 Two shortcuts keep a national site (some 17,000 pages) fast, each writing the bytes
-mkdocs' own pipeline writes (tests/test_page_shells.py builds sites both ways): the plain
+mkdocs' own pipeline writes (tests/test_render_shortcuts.py builds sites both ways): the plain
 skeleton of a generated page (headings between finished HTML blocks) is converted here
 instead of by Python-Markdown (``skeleton_html``), and pages of one shape are filled
 into a shell the theme rendered once for their group (``_ShellReuse``).
@@ -146,8 +146,10 @@ def _escaped_nav(nav: list) -> list:
     return out
 
 
-def _extension_name(entry: str | dict) -> str:
-    return entry if isinstance(entry, str) else next(iter(entry))
+def _entry_name(entry: str | dict) -> str:
+    """The name of a Markdown extension or a plugin as mkdocs.yml lists it: a name, or a
+    mapping of the name onto its settings ("" for an empty mapping: mkdocs refuses it)."""
+    return entry if isinstance(entry, str) else next(iter(entry), "")
 
 
 def merged_config(
@@ -170,7 +172,7 @@ def merged_config(
         theme = {"name": theme}
     theme = {"language": "nl", **theme, "font": False, "custom_dir": str(overrides_dir)}
     extensions = list(site.get("markdown_extensions") or [])
-    present = {_extension_name(e) for e in extensions}
+    present = {_entry_name(e) for e in extensions}
     extensions += [e for e in REQUIRED_EXTENSIONS if e not in present]
     # charts.js imports the Vega bundle itself, and only where the page has a chart.
     scripts = [{"path": f"{ASSET_DIR}/charts.js", "type": "module"}]
@@ -297,15 +299,15 @@ def skeleton_html(markdown: str) -> tuple[str, list[dict]] | None:
     from markdown.extensions.toc import nest_toc_tokens, slugify, unique
 
     html, tokens, ids, counters = [], [], set(), {}
-    for block in markdown.split("\n\n"):
+    for block in split_blocks(markdown):
         block = block.strip("\n")
         if not block:
             continue
         if _SKELETON_PLACEHOLDER.fullmatch(block):
             html.append(f"<p>{block}</p>")
             continue
-        heading = _SKELETON_HEADING.fullmatch(block)
-        if heading is None or heading.group(2).endswith("#"):
+        heading = _SKELETON_HEADING.fullmatch(block)  # no "#" in the text: no closing hashes
+        if heading is None:
             return None
         level, text = len(heading.group(1)), heading.group(2)
         ident = unique(slugify(text, "-"), ids, counters)
@@ -327,7 +329,7 @@ class _SitePlugin(BasePlugin):
         self.skeletons = 0  # pages converted here (for tests and benchmarks)
 
     def on_config(self, config: Any) -> Any:
-        names = {_extension_name(e) for e in config["markdown_extensions"]}
+        names = {_entry_name(e) for e in config["markdown_extensions"]}
         if not names <= PLAIN_EXTENSIONS or any(config["mdx_configs"].values()):
             self._skeletons = False
         return config
@@ -791,8 +793,7 @@ def _reusable_shells(config: dict[str, Any]) -> bool:
     custom_dir = (config.get("theme") or {}).get("custom_dir")
     if custom_dir and any(Path(custom_dir).rglob("*.html")):
         return False
-    plugins = config.get("plugins") or []
-    names = [p if isinstance(p, str) else next(iter(p), "") for p in plugins]
+    names = [_entry_name(p) for p in config.get("plugins") or []]
     return all(name in ("search", "material/search") for name in names)
 
 
