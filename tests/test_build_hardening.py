@@ -117,10 +117,12 @@ def test_a_closed_pipe_ends_quietly():
     assert (process.returncode, err) == (141, "")
 
 
-def _start_build(monitor: Path) -> subprocess.Popen:
-    """A build of ``monitor`` over its site, returned once it writes its new site."""
+def _start_build(monitor: Path, command: list[str] | None = None, started=None) -> subprocess.Popen:
+    """A build of ``monitor`` over its site, returned once it writes its new site (or
+    once ``started()``); ``command`` runs instead of ``wijkmonitor build .``."""
+    started = started or (lambda: any(p.name.startswith(BUILD_TMP) for p in monitor.iterdir()))
     process = subprocess.Popen(
-        [*PYTHON, "build", "."],
+        command or [*PYTHON, "build", "."],
         cwd=monitor,
         env=_environment(),
         stdout=subprocess.PIPE,
@@ -128,7 +130,7 @@ def _start_build(monitor: Path) -> subprocess.Popen:
         text=True,
     )
     deadline = time.monotonic() + 120
-    while not any(p.name.startswith(BUILD_TMP) for p in monitor.iterdir()):
+    while not started():
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.005)

@@ -18,7 +18,6 @@ import multiprocessing as mp
 import os
 import re
 import shutil
-import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -46,6 +45,7 @@ from wijkmonitor.website.mkdocs_build import (
 )
 from wijkmonitor.website.page_frame import SYNTHETIC_NOTICE
 from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.worker_signals import leave_signals_to_parent
 
 SITE_SRC = "site_src"
 MARKER = ".wijkmonitor-site"  # marks a directory this command may replace
@@ -142,14 +142,6 @@ _FORKED_JOBS: tuple[list, Path] | None = None
 PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
 
 
-def _worker_signals() -> None:
-    """Ctrl+C and SIGTERM are the parent's to handle: it stops the workers (with SIGTERM,
-    which must simply end them) and cleans up. A worker that handled them itself would
-    print a traceback per process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def _write_page(index: int) -> None:
     jobs, docs = _FORKED_JOBS
     page = jobs[index]()
@@ -173,7 +165,7 @@ def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
     gc.collect()
     gc.freeze()
     try:
-        with mp.get_context("fork").Pool(workers, initializer=_worker_signals) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=leave_signals_to_parent) as pool:
             for _ in pool.imap_unordered(_write_page, range(len(jobs)), chunksize=8):
                 advance()
     finally:
@@ -210,7 +202,7 @@ def write_profiles(
             _write(docs / job.path, render_profile(job))
             advance()
         return len(site.area_codes)
-    with mp.get_context("spawn").Pool(workers, initializer=_worker_signals) as pool:
+    with mp.get_context("spawn").Pool(workers, initializer=leave_signals_to_parent) as pool:
         for batch in _batches(jobs, PDF_BATCH * workers):
             for job, pdf in zip(batch, pool.imap(render_profile, batch), strict=True):
                 _write(docs / job.path, pdf)

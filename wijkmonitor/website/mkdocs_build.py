@@ -7,11 +7,13 @@ knows no page types and no sections of the site: every page says in its front ma
 what it needs (``search``, ``nav``, ``hide``: see ``markup.Page``), and the site layer
 hands over the rest (the site's title, the notice every page carries).
 
-Two shortcuts keep a national site (some 17,000 pages) fast, each writing the bytes
-mkdocs' own pipeline writes (tests/test_render_shortcuts.py builds sites both ways): the plain
-skeleton of a generated page (headings between finished HTML blocks) is converted here
-instead of by Python-Markdown (``skeleton_html``), and pages of one shape are filled
-into a shell the theme rendered once for their group (``_ShellReuse``).
+Three shortcuts keep a national site (some 17,000 pages) fast, each writing the bytes
+mkdocs' own pipeline writes (tests/test_render_shortcuts.py and tests/test_page_workers.py
+build sites both ways): the plain skeleton of a generated page (headings between
+finished HTML blocks) is converted here instead of by Python-Markdown
+(``skeleton_html``), pages of one shape are filled into a shell the theme rendered once
+for their group (``_ShellReuse``), and pages outside the navigation are read and built
+by worker processes on the other cores (``_PageWorkers``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import multiprocessing
 import os
 import re
 import zlib
@@ -399,9 +402,12 @@ class _HoldContent(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self._held: dict[str, bytes] = {}
+        self.enabled = True  # a page worker builds each page right after reading it
 
     @event_priority(-200)  # after every other plugin's on_page_content
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+        if not self.enabled:
+            return html
         self._held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
         return ""
 
@@ -556,15 +562,19 @@ class _ShellReuse(BasePlugin):
         self._env = env
         shell = jinja2.DictLoader({SHELL_TEMPLATE: "{{ " + _SHELL_VALUE + " }}"})
         env.loader = jinja2.ChoiceLoader([shell, env.loader])
-        # mkdocs picks a page's template before its on_page_context: point it at the
-        # one-line template now and give the page its own name back when it renders.
         for file in files.documentation_pages():
-            page = file.page
-            if page is None or file.inclusion.is_excluded():  # a draft gets its marker
-                continue
-            self._template[file.src_uri] = page.meta.get("template")
-            page.meta["template"] = SHELL_TEMPLATE
+            # A page not read yet (one a page worker reads and builds) is adopted then.
+            if file.page is not None and file.page.markdown is not None:
+                self.adopt(file.page)
         return env
+
+    def adopt(self, page: Any) -> None:
+        """mkdocs picks a page's template before its on_page_context: point it at the
+        one-line template now and give the page its own name back when it renders."""
+        if not self.reuse or page.file.inclusion.is_excluded():  # a draft gets its marker
+            return
+        self._template[page.file.src_uri] = page.meta.get("template")
+        page.meta["template"] = SHELL_TEMPLATE
 
     @event_priority(-300)  # after every other plugin's on_page_context
     def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
@@ -698,6 +708,245 @@ class _SearchAfter(BasePlugin):
         return context
 
 
+# Building pages on both cores: mkdocs reads and renders pages one by one in one process,
+# some 40 s of a national build. Pages outside the navigation (area, gemeente and
+# indicator pages: nearly all of a national site) need nothing from each other, so they
+# are read and built by forked workers (each taking every n-th of them) while mkdocs
+# builds the navigation's pages itself. The workers run mkdocs' own steps for each page
+# (``_populate_page``, then ``_build_page``) with every plugin, and send back what mkdocs
+# keeps of a page after writing it: its search entries, its anchors and its links to
+# anchors, which are put back in mkdocs' page order (same search index, same warnings).
+# Only with no plugin but search: another plugin may need every page read before
+# ``on_env``, or keep state across pages that a worker's copy would not share.
+PAGE_WORKERS_FROM = 200  # pages outside the navigation; fewer are built by mkdocs itself
+_PAGES_PER_MESSAGE = 16
+_FORKED: _PageWorkers | None = None  # set just before the workers fork
+
+
+class _WorkerLog(logging.Handler):
+    """A worker's mkdocs messages, sent with its pages and logged again by the parent
+    (where strict mode counts the warnings)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+class _PageWorkers(BasePlugin):
+    """Replaces mkdocs' ``_populate_page`` and ``_build_page`` during a build (see
+    ``patched``): pages outside the navigation are skipped by mkdocs and built by the
+    workers, started when mkdocs builds its first page, collected as they come."""
+
+    def __init__(
+        self, site: _SitePlugin, hold: _HoldContent, shells: _ShellReuse, custom_dir: Any
+    ) -> None:
+        super().__init__()
+        self.site, self.hold, self.shells = site, hold, shells
+        self.custom_dir = custom_dir  # the theme's, as the config gives it
+        forks = "fork" in multiprocessing.get_all_start_methods()
+        self.workers = min(os.cpu_count() or 1, 4) if forks else 1
+        self.outside: set[str] = set()  # pages the workers build
+        self.built = 0  # pages the workers built (for tests and benchmarks)
+        self._populate: Callable = None  # mkdocs' own steps
+        self._build: Callable = None
+        self._args: tuple = ()  # what _build_page is called with besides the page
+        self._files: Any = None
+        self._entries: list | None = None  # the search index's entries
+        self._by_page: dict[int, list] = {}  # doc_files index -> its search entries
+        self._calls = 0
+        self._running: dict[Any, Any] = {}  # connection -> worker process
+        self._log: _WorkerLog | None = None
+
+    @event_priority(-1000)  # the navigation as every plugin left it
+    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+        listed = {page.file.src_uri for page in nav.pages}
+        outside = {f.src_uri for f in files.documentation_pages() if f.src_uri not in listed}
+        if self.workers >= 2 and len(outside) >= PAGE_WORKERS_FROM:
+            self.outside = outside
+        self._files = files
+        search = [p for p in config.plugins.values() if hasattr(p, "search_index")]
+        if search:
+            self._entries = getattr(search[0].search_index, "entries", None)
+            if not isinstance(self._entries, list):  # not Material's: in one process
+                self.outside = set()
+        return nav
+
+    @contextmanager
+    def patched(self) -> Iterator[None]:
+        from mkdocs.commands import build as steps
+
+        self._populate, self._build = steps._populate_page, steps._build_page
+        steps._populate_page, steps._build_page = self._populate_page, self._build_page
+        try:
+            yield
+        finally:
+            steps._populate_page, steps._build_page = self._populate, self._build
+            self._stop()
+
+    def _populate_page(self, page: Any, config: Any, files: Any, dirty: bool = False) -> None:
+        if page.file.src_uri not in self.outside:
+            self._populate(page, config, files, dirty)
+
+    def _build_page(self, page: Any, *args: Any, **kwargs: Any) -> None:
+        # (page, config, doc_files, nav, env, dirty, excluded) as mkdocs calls it
+        if self.outside and not self._calls:
+            self._args = args
+            self._start(args[1])
+        index, self._calls = self._calls, self._calls + 1
+        if not self.outside:  # all in this process
+            self._build(page, *args, **kwargs)
+            return
+        if page.file.src_uri not in self.outside:
+            before = len(self._entries) if self._entries is not None else 0
+            self._build(page, *args, **kwargs)
+            if self._entries is not None:  # put in mkdocs' page order at the end
+                self._by_page[index] = self._entries[before:]
+                del self._entries[before:]
+        self._collect(wait=False)
+        if self._calls == len(args[1]):  # the last page: wait for all of them
+            self._collect(wait=True)
+            if self._entries is not None:
+                self._entries[:] = [e for i in sorted(self._by_page) for e in self._by_page[i]]
+
+    def _start(self, doc_files: Any) -> None:
+        global _FORKED
+        import gc
+
+        todo = [i for i, f in enumerate(doc_files) if f.src_uri in self.outside]
+        context = multiprocessing.get_context("fork")
+        _FORKED = self
+        # Objects frozen before the fork are left alone by the workers' garbage
+        # collections, so the pages and navigation stay shared (see build._write_pages).
+        gc.collect()
+        gc.freeze()
+        try:
+            for n in range(self.workers):
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(todo[n :: self.workers], send))
+                process.start()
+                send.close()  # the worker holds the only sending end: EOF when it ends
+                self._running[receive] = process
+        finally:
+            gc.unfreeze()
+            _FORKED = None
+
+    def _collect(self, wait: bool) -> None:
+        from multiprocessing.connection import wait as ready
+
+        while self._running:
+            connections = ready(list(self._running), timeout=None if wait else 0)
+            if not connections:
+                return
+            for connection in connections:
+                try:
+                    message = connection.recv()
+                except EOFError:
+                    process = self._running.pop(connection)
+                    process.join()
+                    raise BuildError(
+                        "mkdocs: a worker process building pages ended without finishing "
+                        f"(exit code {process.exitcode}"
+                        f"{'; killed: out of memory?' if process.exitcode == -9 else ''})"
+                    ) from None
+                if message is None:  # done
+                    self._running.pop(connection).join()
+                    continue
+                self._receive(*message)
+
+    def _receive(self, pages: list[tuple], records: list, error: BaseException | None) -> None:
+        for name, level, text in records:
+            logging.getLogger(name).log(level, "%s", text)
+        if error is not None:
+            raise error
+        doc_files = self._args[1]
+        for index, entries, anchors, links, reused, skeletons in pages:
+            page = doc_files[index].page
+            page.present_anchor_ids = anchors
+            page.links_to_anchors = {self._files.get_file_from_path(k): v for k, v in links}
+            self._by_page[index] = entries
+            self.shells.reused += reused
+            self.site.skeletons += skeletons
+            self.built += 1
+            if self.site._on_page is not None:
+                self.site._on_page()
+
+    def _stop(self) -> None:
+        for connection, process in self._running.items():
+            process.terminate()
+            process.join()
+            connection.close()
+        self._running.clear()
+
+    # In the worker:
+
+    def _in_worker(self) -> None:
+        from wijkmonitor.worker_signals import leave_signals_to_parent
+
+        leave_signals_to_parent()
+        self.hold.enabled = False
+        self.site._on_page = None
+        self._log = _WorkerLog()
+        logger = logging.getLogger("mkdocs")
+        logger.handlers, logger.propagate = [self._log], False
+
+    def _one(self, index: int) -> tuple:
+        config, doc_files, nav, env, *dirty = self._args
+        file = doc_files[index]
+        page = file.page
+        reused, skeletons = self.shells.reused, self.site.skeletons
+        before = len(self._entries) if self._entries is not None else 0
+        self._populate(page, config, self._files, *dirty)
+        self.shells.adopt(page)
+        self._build(
+            page, config, doc_files, nav, env, *dirty, excluded=file.inclusion.is_excluded()
+        )
+        entries = []
+        if self._entries is not None:
+            entries = self._entries[before:]
+            del self._entries[before:]
+        links = [(f.src_uri, v) for f, v in (page.links_to_anchors or {}).items()]
+        page.markdown = None  # built: nothing reads it again
+        return (
+            index,
+            entries,
+            page.present_anchor_ids,
+            links,
+            self.shells.reused - reused,
+            self.site.skeletons - skeletons,
+        )
+
+
+def _work(todo: list[int], send: Any) -> None:
+    """A page worker: build the pages ``todo`` (indices into mkdocs' doc_files), sending
+    them back a few at a time; an error goes back with the messages before it."""
+    import pickle
+    import traceback
+
+    workers = _FORKED
+    workers._in_worker()
+    for start in range(0, len(todo), _PAGES_PER_MESSAGE):
+        pages, error = [], None
+        try:
+            for index in todo[start : start + _PAGES_PER_MESSAGE]:
+                pages.append(workers._one(index))
+        except Exception as exc:
+            error = _template_error(exc, workers.custom_dir) or exc
+            try:
+                pickle.loads(pickle.dumps(error))
+            except Exception:
+                error = RuntimeError(traceback.format_exc())
+        send.send((pages, workers._log.records, error))
+        workers._log.records = []
+        if error is not None:
+            break
+    else:
+        send.send(None)
+    send.close()
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -725,6 +974,9 @@ class TemplateError(Exception):
     def __init__(self, template: str, line: int | None, message: str):
         super().__init__(f"{template}:{line}: {message}")
         self.template, self.line, self.message = template, line, message
+
+    def __reduce__(self) -> tuple:  # from a page worker to the parent
+        return (TemplateError, (self.template, self.line, self.message))
 
 
 def _template_error(exc: Exception, custom_dir: str | None) -> TemplateError | None:
@@ -793,6 +1045,10 @@ def _reusable_shells(config: dict[str, Any]) -> bool:
     custom_dir = (config.get("theme") or {}).get("custom_dir")
     if custom_dir and any(Path(custom_dir).rglob("*.html")):
         return False
+    return _only_search(config)
+
+
+def _only_search(config: dict[str, Any]) -> bool:
     names = [_entry_name(p) for p in config.get("plugins") or []]
     return all(name in ("search", "material/search") for name in names)
 
@@ -803,6 +1059,7 @@ class Shortcuts(NamedTuple):
 
     shells: int
     skeletons: int
+    in_workers: int  # pages read and built by the page workers
 
 
 def run_build(
@@ -819,19 +1076,27 @@ def run_build(
     collect = _Collect()
     logger.addHandler(collect)
     custom_dir = (config.get("theme") or {}).get("custom_dir")
-    reuse_shells = shortcuts and _reusable_shells(config)  # before mkdocs reads it
+    # Before mkdocs reads the config (it takes the plugins' settings out of it).
+    reuse_shells = shortcuts and _reusable_shells(config)
+    page_workers = shortcuts and _only_search(config)
     try:
         with _reproducible(), _named_writes():
             cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
             site = cfg.plugins["wijkmonitor"] = _SitePlugin(on_page, skeletons=shortcuts)
-            cfg.plugins["wijkmonitor-hold-content"] = _HoldContent()
+            hold = cfg.plugins["wijkmonitor-hold-content"] = _HoldContent()
             before = _SearchBefore()
             cfg.plugins["wijkmonitor-search-before"] = before
             cfg.plugins["wijkmonitor-search-after"] = _SearchAfter(before)
             shells = _ShellReuse(reuse_shells)
             cfg.plugins["wijkmonitor-shells"] = shells
-            mkdocs_build(cfg)
-            return Shortcuts(shells.reused, site.skeletons)
+            if not page_workers:
+                mkdocs_build(cfg)
+                return Shortcuts(shells.reused, site.skeletons, 0)
+            workers = _PageWorkers(site, hold, shells, custom_dir)
+            cfg.plugins["wijkmonitor-page-workers"] = workers
+            with workers.patched():
+                mkdocs_build(cfg)
+            return Shortcuts(shells.reused, site.skeletons, workers.built)
     except (Abort, MkDocsException) as exc:
         detail = "\n".join(collect.messages) or str(exc)
         raise BuildError(f"mkdocs: {exc}\n{detail}") from None
