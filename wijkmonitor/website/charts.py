@@ -25,6 +25,7 @@ from typing import Any
 import altair as alt
 
 from wijkmonitor.core.significance import VERDICT_LABELS, VERDICTS
+from wijkmonitor.website.markup import Serialized, json_text
 
 # Bluish green 6.3:1 and orange 3.2:1 against white, 2:1 against each other.
 GREEN, ORANGE, GREY = "#006d57", "#d97800", "#8c8c8c"
@@ -327,17 +328,29 @@ def _fill(
     description: str,
     height: int | None = None,
 ) -> Spec:
-    spec = {
-        **template,
-        "data": {"values": list(rows)},
-        "description": description,
-        # One clause a line ("afwijking van X in %", "0 = gelijk aan X"): short enough
-        # for a phone's width, where a longer line would be cut.
-        "title": {"text": title, "subtitle": [part for part in subtitle.split("; ") if part]},
-    }
+    spec = Serialized(template)
+    spec.known = _template_json(template)
+    spec["data"] = {"values": list(rows)}
+    spec["description"] = description
+    # One clause a line ("afwijking van X in %", "0 = gelijk aan X"): short enough for a
+    # phone's width, where a longer line would be cut.
+    spec["title"] = {"text": title, "subtitle": [part for part in subtitle.split("; ") if part]}
     if height is not None:
         spec["height"] = height
     return spec
+
+
+# id -> (template, its values with their JSON): a national site fills each template some
+# 17,000 times, and serializing its layers, encodings and scales was most of the JSON.
+_TEMPLATE_JSON: dict[int, tuple[Spec, dict[str, tuple[Any, str]]]] = {}
+
+
+def _template_json(template: Spec) -> dict[str, tuple[Any, str]]:
+    cached = _TEMPLATE_JSON.get(id(template))
+    if cached is None or cached[0] is not template:
+        cached = (template, {key: (value, json_text(value)) for key, value in template.items()})
+        _TEMPLATE_JSON[id(template)] = cached
+    return cached[1]
 
 
 def theme_chart(rows: Sequence[dict], title: str, subtitle: str, description: str) -> Spec:

@@ -209,10 +209,31 @@ def admonition(kind: str, title: str, text: str) -> str:
     )
 
 
+def json_text(value: Any) -> str:
+    """``value`` as compact JSON with sorted keys (every build the same bytes)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class Serialized(dict):
+    """A dict that carries some of its values already as JSON (``known``: key -> the
+    value and its JSON), such as a chart spec made from a template shared by thousands
+    of charts; a value replaced since is serialized again."""
+
+    known: dict[str, tuple[Any, str]]
+
+
 def script_json(value: Any) -> str:
     """JSON to put inside a ``<script>`` element: no ``<`` in it, so no text in it can
     close the element or open a comment (JSON.parse reads ``\\u003c`` as ``<``)."""
-    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    if isinstance(value, Serialized):  # the same bytes as json.dumps with sorted keys
+        parts = []
+        for key, item in sorted(value.items()):
+            known = value.known.get(key)
+            text = known[1] if known is not None and known[0] is item else json_text(item)
+            parts.append(f"{json_text(key)}:{text}")
+        data = "{" + ",".join(parts) + "}"
+    else:
+        data = json_text(value)
     return data.replace("<", "\\u003c")
 
 

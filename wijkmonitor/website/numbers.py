@@ -39,28 +39,53 @@ def fmt_number(value: float | None, decimals: int = 1, *, signed: bool = False) 
 # buurten, the spread of a level on every area of it): formatted once each.
 @functools.lru_cache(maxsize=1 << 16)
 def _formatted(value: float, decimals: int, signed: bool) -> str:
+    shortest = repr(float(value))  # "18.45", "-2.675", "1234.0"; "1e-05" has an exponent
+    whole, point, fraction = shortest.lstrip("-").partition(".")
+    if "e" in shortest or not point or decimals < 0:
+        return _formatted_decimal(value, decimals, signed)
+    # Half away from zero on the shortest decimal form: the digits kept, plus one when
+    # the first digit dropped is 5 or more (integers, so exact).
+    kept = int(whole + fraction[:decimals].ljust(decimals, "0"))
+    if fraction[decimals : decimals + 1] >= "5":
+        kept += 1
+    return _notation(kept, decimals, shortest[0] == "-", signed)
+
+
+def _formatted_decimal(value: float, decimals: int, signed: bool) -> str:
+    """The same rounding with Decimal, for the forms the fast path does not read."""
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)  # never "−0,0"
-    digits = f"{abs(rounded):,.{decimals}f}"  # 1,234.5 — then swap the separators
-    digits = digits.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    if rounded < 0:
+    return _notation(int(abs(rounded).scaleb(decimals)), decimals, rounded < 0, signed)
+
+
+def _notation(kept: int, decimals: int, negative: bool, signed: bool) -> str:
+    """``kept`` units of 10**-decimals in Dutch notation: 123456, 1 -> "12.345,6"."""
+    whole, fraction = divmod(kept, 10**decimals)
+    digits = f"{whole:,}".replace(",", ".")
+    if decimals > 0:
+        digits += "," + str(fraction).rjust(decimals, "0")
+    if kept == 0:
+        return digits  # never "−0,0"
+    if negative:
         return MINUS + digits
-    if signed and rounded > 0:
-        return "+" + digits
-    return digits
+    return "+" + digits if signed else digits
 
 
 def fmt_cell(
     value: float | None, status: str = "", decimals: int = 1, *, signed: bool = False
 ) -> str:
     """A table cell: the figure, or the CBS symbol for why there is none."""
-    if status == SECRET:
-        return SECRET
-    if status == NOT_AVAILABLE or _is_missing(value):
+    if status:
+        if status == SECRET:
+            return SECRET
+        if status == NOT_AVAILABLE:
+            return NOT_AVAILABLE
+    if value is None or value != value or value in _INFINITE:  # missing, NaN or infinite
         return NOT_AVAILABLE
-    return fmt_number(value, decimals, signed=signed)
+    return _formatted(float(value), decimals, signed)
+
+
+_INFINITE = (math.inf, -math.inf)
 
 
 def fmt_int(value: float | int) -> str:
