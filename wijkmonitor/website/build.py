@@ -140,6 +140,12 @@ def _write(path: Path, data: str | bytes) -> None:
 # they close over) without pickling them.
 _FORKED_JOBS: tuple[list, Path] | None = None
 PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
+CHUNK = 8  # pages handed to a worker at a time
+# Pages a page writer generates before a fresh one takes over. Reading the parent's
+# objects changes their reference counts, so a worker gradually copies every memory page
+# of the results it visits (a national site: 175 MB per worker by the end); a new fork
+# starts from the shared pages again.
+WORKER_LIFE = 2000
 
 
 def _write_page(index: int) -> None:
@@ -165,8 +171,11 @@ def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
     gc.collect()
     gc.freeze()
     try:
-        with mp.get_context("fork").Pool(workers, initializer=leave_signals_to_parent) as pool:
-            for _ in pool.imap_unordered(_write_page, range(len(jobs)), chunksize=8):
+        pool = mp.get_context("fork").Pool(
+            workers, initializer=leave_signals_to_parent, maxtasksperchild=WORKER_LIFE // CHUNK
+        )
+        with pool:
+            for _ in pool.imap_unordered(_write_page, range(len(jobs)), chunksize=CHUNK):
                 advance()
     finally:
         gc.unfreeze()
