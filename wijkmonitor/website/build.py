@@ -35,6 +35,7 @@ from wijkmonitor.core.output import write_results
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.environment import source_date_epoch
 from wijkmonitor.website.assets import site_assets, theme_overrides
+from wijkmonitor.website.charts import make_templates
 from wijkmonitor.website.generate import SitePlan, plan
 from wijkmonitor.website.mkdocs_build import (
     ASSET_DIR,
@@ -165,6 +166,7 @@ def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
             advance()
         return
     _FORKED_JOBS = (jobs, docs)
+    make_templates()  # once here, not once per worker (a new one every WORKER_LIFE pages)
     # The workers share the parent's memory until they write to it, and a garbage
     # collection in a worker writes to every object it visits: frozen objects it leaves
     # alone, so the arranged results stay shared (national site: PSS of all processes).
