@@ -18,7 +18,9 @@ import wijkmonitor.website.build as build_module
 from tests.conftest import write_monitor
 from tests.sitebuild import leftovers, tree
 from tests.test_build_hardening import _environment, _start_build
+from wijkmonitor.cli import main
 from wijkmonitor.core.problems import ProblemsError
+from wijkmonitor.forked_workers import WorkerDied
 from wijkmonitor.website import mkdocs_build
 from wijkmonitor.website.build import build_site
 from wijkmonitor.website.mkdocs_build import BuildError
@@ -129,9 +131,34 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path, monkeypatch):
 
     monkeypatch.setattr(mkdocs_build._PageWorkers, "_one", one)
     site = tmp_path / "out" / "site"
-    with pytest.raises(BuildError, match=r"ended without finishing \(exit code -9; killed"):
+    with pytest.raises(WorkerDied, match=r"ended without finishing \(exit code -9; killed"):
         _build(monitor, site, monkeypatch, workers_from=1)
     assert not site.exists() and leftovers(site) == []
+
+
+def test_a_page_writer_that_dies_is_an_error_not_a_hang(tmp_path, monkeypatch, capsys):
+    """The page writers (generating the Markdown) likewise: multiprocessing.Pool would
+    wait for the killed worker's pages forever. The command says what happened."""
+    monitor = _monitor(tmp_path, **{"los.md": _page("Los", "Tekst.")})
+    original = build_module._write
+
+    def write(path, data):
+        if path.name == "index.md" and path.parent.name == "gemeente":
+            os.kill(os.getpid(), signal.SIGKILL)
+        original(path, data)
+
+    monkeypatch.setattr(build_module, "_write", write)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    site = tmp_path / "out" / "site"
+    with pytest.raises(WorkerDied, match=r"exit code -9; killed: out of memory\?"):
+        _build(monitor, site, monkeypatch, workers_from=1)
+    assert not site.exists() and leftovers(site) == []
+    capsys.readouterr()
+    assert main(["build", str(monitor), "--site-dir", str(site)]) == 1
+    assert capsys.readouterr().err == (
+        "wijkmonitor: a worker process ended without finishing (exit code -9; killed: out "
+        "of memory?); the previous site is kept\n"
+    )
 
 
 # The real command in a process of its own, with page workers from the first page outside
@@ -182,3 +209,12 @@ def test_sigterm_while_workers_build_pages_stops_them_and_keeps_the_site(tmp_pat
 def _zombie(pid: str) -> bool:
     stat = Path("/proc", pid, "stat").read_text()
     return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_serve_says_in_one_line_that_a_worker_died(tmp_path):
+    from wijkmonitor.website.serve import failure_lines
+
+    assert failure_lines(WorkerDied(-9), tmp_path) == [
+        "wijkmonitor: a worker process ended without finishing (exit code -9; killed: out "
+        "of memory?)"
+    ]

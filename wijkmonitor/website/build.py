@@ -34,6 +34,7 @@ from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.environment import source_date_epoch
+from wijkmonitor.forked_workers import ForkedWorkers, can_fork, running
 from wijkmonitor.website.assets import site_assets, theme_overrides
 from wijkmonitor.website.charts import make_templates
 from wijkmonitor.website.generate import SitePlan, plan
@@ -137,51 +138,39 @@ def _write(path: Path, data: str | bytes) -> None:
             path.write_text(data, encoding="utf-8", newline="\n")
 
 
-# Set just before the worker processes fork, so they inherit the jobs (and the results
-# they close over) without pickling them.
-_FORKED_JOBS: tuple[list, Path] | None = None
 PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
-CHUNK = 8  # pages handed to a worker at a time
-# Pages a page writer generates before a fresh one takes over. Reading the parent's
-# objects changes their reference counts, so a worker gradually copies every memory page
-# of the results it visits (a national site: 175 MB per worker by the end); a new fork
-# starts from the shared pages again.
+# Pages a page writer generates before a fresh fork takes over (see forked_workers: a
+# national site's writers each copied 175 MB of the shared results by the end).
 WORKER_LIFE = 2000
-
-
-def _write_page(index: int) -> None:
-    jobs, docs = _FORKED_JOBS
-    page = jobs[index]()
-    _write(docs / page.path, page.markdown)
 
 
 def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
     """Generate and write the pages, on every core when there are many."""
-    global _FORKED_JOBS
+
+    def write(index: int) -> None:
+        page = jobs[index]()
+        _write(docs / page.path, page.markdown)
+
     workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        for job in jobs:
-            page = job()
-            _write(docs / page.path, page.markdown)
+    if len(jobs) < PARALLEL_FROM or workers < 2 or not can_fork():
+        for index in range(len(jobs)):
+            write(index)
             advance()
         return
-    _FORKED_JOBS = (jobs, docs)
-    make_templates()  # once here, not once per worker (a new one every WORKER_LIFE pages)
+    make_templates()  # once here, not once per worker
     # The workers share the parent's memory until they write to it, and a garbage
     # collection in a worker writes to every object it visits: frozen objects it leaves
     # alone, so the arranged results stay shared (national site: PSS of all processes).
     gc.collect()
     gc.freeze()
     try:
-        pool = mp.get_context("fork").Pool(
-            workers, initializer=leave_signals_to_parent, maxtasksperchild=WORKER_LIFE // CHUNK
+        pool = ForkedWorkers(
+            list(range(len(jobs))), write, lambda _: advance(), workers, life=WORKER_LIFE
         )
-        with pool:
-            for _ in pool.imap_unordered(_write_page, range(len(jobs)), chunksize=CHUNK):
-                advance()
+        with running(pool):
+            pool.poll(block=True)
     finally:
         gc.unfreeze()
-        _FORKED_JOBS = None
 
 
 # PDF profiles (profile_pdf.py) are rendered in processes started with "spawn": vl-convert

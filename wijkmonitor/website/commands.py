@@ -99,6 +99,7 @@ def _summary(summary: Any) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from wijkmonitor.forked_workers import WorkerDied
     from wijkmonitor.website.mkdocs_build import BuildError
 
     try:
@@ -106,6 +107,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         summary = _build(args.dir, args.site_dir, args.pdf)
     except BuildError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except WorkerDied as exc:  # the machine (out of memory, a kill), not the inputs
+        print(f"wijkmonitor: {exc}; the previous site is kept", file=sys.stderr)
         return 1
     print(_summary(summary))
     return 0

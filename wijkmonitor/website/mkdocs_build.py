@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import io
 import logging
-import multiprocessing
 import os
 import re
 import zlib
@@ -38,6 +37,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import yaml_load
 
+from wijkmonitor.forked_workers import ForkedWorkers, can_fork
 from wijkmonitor.website.markup import SEARCH_MODES, SUMMARY_CLASS
 
 ASSET_DIR = "assets/wijkmonitor"
@@ -711,20 +711,19 @@ class _SearchAfter(BasePlugin):
 # Building pages on both cores: mkdocs reads and renders pages one by one in one process,
 # some 40 s of a national build. Pages outside the navigation (area, gemeente and
 # indicator pages: nearly all of a national site) need nothing from each other, so they
-# are read and built by forked workers (each taking every n-th of them) while mkdocs
-# builds the navigation's pages itself. The workers run mkdocs' own steps for each page
+# are read and built by forked workers (``forked_workers``: 16 pages at a time) while
+# mkdocs builds the navigation's pages itself. The workers run mkdocs' own steps for each page
 # (``_populate_page``, then ``_build_page``) with every plugin, and send back what mkdocs
 # keeps of a page after writing it: its search entries, its anchors and its links to
 # anchors, which are put back in mkdocs' page order (same search index, same warnings).
 # Only with no plugin but search: another plugin may need every page read before
 # ``on_env``, or keep state across pages that a worker's copy would not share.
 PAGE_WORKERS_FROM = 200  # pages outside the navigation; fewer are built by mkdocs itself
-_PAGES_PER_MESSAGE = 16
-_FORKED: _PageWorkers | None = None  # set just before the workers fork
+_PAGES_PER_CHUNK = 16
 
 
 class _WorkerLog(logging.Handler):
-    """A worker's mkdocs messages, sent with its pages and logged again by the parent
+    """A worker's mkdocs messages, sent with each page and logged again by the parent
     (where strict mode counts the warnings)."""
 
     def __init__(self) -> None:
@@ -733,6 +732,21 @@ class _WorkerLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append((record.name, record.levelno, record.getMessage()))
+
+    def take(self) -> list[tuple[str, int, str]]:
+        records, self.records = self.records, []
+        return records
+
+
+class _PageFailed(Exception):
+    """A page a worker could not build: the error, and the messages logged before it."""
+
+    def __init__(self, error: Exception, records: list):
+        super().__init__(str(error))
+        self.error, self.records = error, records
+
+    def __reduce__(self) -> tuple:
+        return (_PageFailed, (self.error, self.records))
 
 
 class _PageWorkers(BasePlugin):
@@ -746,8 +760,7 @@ class _PageWorkers(BasePlugin):
         super().__init__()
         self.site, self.hold, self.shells = site, hold, shells
         self.custom_dir = custom_dir  # the theme's, as the config gives it
-        forks = "fork" in multiprocessing.get_all_start_methods()
-        self.workers = min(os.cpu_count() or 1, 4) if forks else 1
+        self.workers = min(os.cpu_count() or 1, 4) if can_fork() else 1
         self.outside: set[str] = set()  # pages the workers build
         self.built = 0  # pages the workers built (for tests and benchmarks)
         self._populate: Callable = None  # mkdocs' own steps
@@ -757,8 +770,8 @@ class _PageWorkers(BasePlugin):
         self._entries: list | None = None  # the search index's entries
         self._by_page: dict[int, list] = {}  # doc_files index -> its search entries
         self._calls = 0
-        self._running: dict[Any, Any] = {}  # connection -> worker process
-        self._log: _WorkerLog | None = None
+        self._pool: ForkedWorkers | None = None
+        self._log = _WorkerLog()
 
     @event_priority(-1000)  # the navigation as every plugin left it
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
@@ -784,7 +797,8 @@ class _PageWorkers(BasePlugin):
             yield
         finally:
             steps._populate_page, steps._build_page = self._populate, self._build
-            self._stop()
+            if self._pool is not None:
+                self._pool.stop()
 
     def _populate_page(self, page: Any, config: Any, files: Any, dirty: bool = False) -> None:
         if page.file.src_uri not in self.outside:
@@ -792,13 +806,13 @@ class _PageWorkers(BasePlugin):
 
     def _build_page(self, page: Any, *args: Any, **kwargs: Any) -> None:
         # (page, config, doc_files, nav, env, dirty, excluded) as mkdocs calls it
-        if self.outside and not self._calls:
-            self._args = args
-            self._start(args[1])
-        index, self._calls = self._calls, self._calls + 1
         if not self.outside:  # all in this process
             self._build(page, *args, **kwargs)
             return
+        if not self._calls:
+            self._args = args
+            self._start(args[1])
+        index, self._calls = self._calls, self._calls + 1
         if page.file.src_uri not in self.outside:
             before = len(self._entries) if self._entries is not None else 0
             self._build(page, *args, **kwargs)
@@ -812,87 +826,68 @@ class _PageWorkers(BasePlugin):
                 self._entries[:] = [e for i in sorted(self._by_page) for e in self._by_page[i]]
 
     def _start(self, doc_files: Any) -> None:
-        global _FORKED
         import gc
 
         todo = [i for i, f in enumerate(doc_files) if f.src_uri in self.outside]
-        context = multiprocessing.get_context("fork")
-        _FORKED = self
+        self._pool = ForkedWorkers(
+            todo,
+            self._one,
+            self._receive,
+            self.workers,
+            chunk=_PAGES_PER_CHUNK,
+            life=len(todo),
+            setup=self._in_worker,
+        )
         # Objects frozen before the fork are left alone by the workers' garbage
         # collections, so the pages and navigation stay shared (see build._write_pages).
         gc.collect()
         gc.freeze()
         try:
-            for n in range(self.workers):
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(todo[n :: self.workers], send))
-                process.start()
-                send.close()  # the worker holds the only sending end: EOF when it ends
-                self._running[receive] = process
+            self._pool.start()
         finally:
             gc.unfreeze()
-            _FORKED = None
 
     def _collect(self, wait: bool) -> None:
-        from multiprocessing.connection import wait as ready
+        try:
+            self._pool.poll(block=wait)
+        except _PageFailed as failed:
+            self._relog(failed.records)
+            raise failed.error from None
 
-        while self._running:
-            connections = ready(list(self._running), timeout=None if wait else 0)
-            if not connections:
-                return
-            for connection in connections:
-                try:
-                    message = connection.recv()
-                except EOFError:
-                    process = self._running.pop(connection)
-                    process.join()
-                    raise BuildError(
-                        "mkdocs: a worker process building pages ended without finishing "
-                        f"(exit code {process.exitcode}"
-                        f"{'; killed: out of memory?' if process.exitcode == -9 else ''})"
-                    ) from None
-                if message is None:  # done
-                    self._running.pop(connection).join()
-                    continue
-                self._receive(*message)
-
-    def _receive(self, pages: list[tuple], records: list, error: BaseException | None) -> None:
+    @staticmethod
+    def _relog(records: list) -> None:
         for name, level, text in records:
             logging.getLogger(name).log(level, "%s", text)
-        if error is not None:
-            raise error
-        doc_files = self._args[1]
-        for index, entries, anchors, links, reused, skeletons in pages:
-            page = doc_files[index].page
-            page.present_anchor_ids = anchors
-            page.links_to_anchors = {self._files.get_file_from_path(k): v for k, v in links}
-            self._by_page[index] = entries
-            self.shells.reused += reused
-            self.site.skeletons += skeletons
-            self.built += 1
-            if self.site._on_page is not None:
-                self.site._on_page()
 
-    def _stop(self) -> None:
-        for connection, process in self._running.items():
-            process.terminate()
-            process.join()
-            connection.close()
-        self._running.clear()
+    def _receive(self, result: tuple) -> None:
+        index, entries, anchors, links, reused, skeletons, records = result
+        self._relog(records)
+        page = self._args[1][index].page
+        page.present_anchor_ids = anchors
+        page.links_to_anchors = {self._files.get_file_from_path(k): v for k, v in links}
+        self._by_page[index] = entries
+        self.shells.reused += reused
+        self.site.skeletons += skeletons
+        self.built += 1
+        if self.site._on_page is not None:
+            self.site._on_page()
 
-    # In the worker:
+    # In the workers:
 
     def _in_worker(self) -> None:
-        from wijkmonitor.worker_signals import leave_signals_to_parent
-
-        leave_signals_to_parent()
         self.hold.enabled = False
         self.site._on_page = None
-        self._log = _WorkerLog()
         logger = logging.getLogger("mkdocs")
         logger.handlers, logger.propagate = [self._log], False
 
     def _one(self, index: int) -> tuple:
+        try:
+            return self._page(index)
+        except Exception as exc:
+            error = _template_error(exc, self.custom_dir) or exc
+            raise _PageFailed(error, self._log.take()) from None
+
+    def _page(self, index: int) -> tuple:
         config, doc_files, nav, env, *dirty = self._args
         file = doc_files[index]
         page = file.page
@@ -916,35 +911,8 @@ class _PageWorkers(BasePlugin):
             links,
             self.shells.reused - reused,
             self.site.skeletons - skeletons,
+            self._log.take(),
         )
-
-
-def _work(todo: list[int], send: Any) -> None:
-    """A page worker: build the pages ``todo`` (indices into mkdocs' doc_files), sending
-    them back a few at a time; an error goes back with the messages before it."""
-    import pickle
-    import traceback
-
-    workers = _FORKED
-    workers._in_worker()
-    for start in range(0, len(todo), _PAGES_PER_MESSAGE):
-        pages, error = [], None
-        try:
-            for index in todo[start : start + _PAGES_PER_MESSAGE]:
-                pages.append(workers._one(index))
-        except Exception as exc:
-            error = _template_error(exc, workers.custom_dir) or exc
-            try:
-                pickle.loads(pickle.dumps(error))
-            except Exception:
-                error = RuntimeError(traceback.format_exc())
-        send.send((pages, workers._log.records, error))
-        workers._log.records = []
-        if error is not None:
-            break
-    else:
-        send.send(None)
-    send.close()
 
 
 class _Collect(logging.Handler):

@@ -201,6 +201,7 @@ def start_server(
 def failure_lines(exc: BaseException, monitor_dir: Path) -> list[str]:
     """Why a build failed, in lines without a traceback, paths relative to the monitor."""
     from wijkmonitor.core.problems import ProblemsError  # TargetError is one too
+    from wijkmonitor.forked_workers import WorkerDied
     from wijkmonitor.website.mkdocs_build import BuildError
 
     if isinstance(exc, ProblemsError):
@@ -208,6 +209,8 @@ def failure_lines(exc: BaseException, monitor_dir: Path) -> list[str]:
         return [str(p) for p in exc.problems] + [f"{n} problem{'s' if n != 1 else ''} found"]
     if isinstance(exc, BuildError):
         return str(exc).splitlines()
+    if isinstance(exc, WorkerDied):  # the machine (out of memory, a kill), not the inputs
+        return [f"wijkmonitor: {exc}"]
     if isinstance(exc, OSError):
         where = ""
         if exc.filename:

@@ -1,0 +1,50 @@
+"""Forked workers (wijkmonitor/forked_workers.py): every index once, across worker lives;
+an error in the work raised in the parent; a worker killed mid-work an error at once,
+never the endless wait of multiprocessing.Pool."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from wijkmonitor.forked_workers import ForkedWorkers, WorkerDied, running
+
+
+def _run(work, count: int = 50, **options) -> list:
+    received: list = []
+    pool = ForkedWorkers(list(range(count)), work, received.append, 2, **options)
+    with running(pool):
+        assert pool.poll(block=True)
+    return received
+
+
+def test_every_index_is_done_once_by_workers_that_are_replaced():
+    received = _run(lambda i: (i * i, os.getpid()), chunk=2, life=6)
+    assert sorted(square for square, _ in received) == [i * i for i in range(50)]
+    pids = {pid for _, pid in received}
+    assert os.getpid() not in pids and len(pids) >= 50 // 6  # a fresh fork every 6
+
+
+def test_an_error_in_the_work_is_raised_in_the_parent():
+    def work(i):
+        if i == 17:
+            raise ValueError("seventeen")
+        return i
+
+    with pytest.raises(ValueError, match="seventeen"):
+        _run(work, chunk=4)
+
+
+def test_a_killed_worker_is_an_error_at_once():
+    def work(i):
+        if i == 30:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return i
+
+    started = time.monotonic()
+    with pytest.raises(WorkerDied, match=r"exit code -9; killed: out of memory\?"):
+        _run(work, chunk=5)
+    assert time.monotonic() - started < 10
