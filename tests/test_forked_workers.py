@@ -48,3 +48,18 @@ def test_a_killed_worker_is_an_error_at_once():
     with pytest.raises(WorkerDied, match=r"exit code -9; killed: out of memory\?"):
         _run(work, chunk=5)
     assert time.monotonic() - started < 10
+
+
+def test_workers_whose_parent_is_gone_end_quietly(capfd):
+    """Each worker holds no end of another's pipe: a parent that was killed is an end
+    of file for every worker, which then stops (not a worker left waiting forever)."""
+    pool = ForkedWorkers(list(range(10)), lambda i: i, lambda result: None, 2, chunk=1)
+    pool.start()
+    processes = [process for process, _ in pool._running.values()]
+    for connection in pool._running:
+        connection.close()  # as when the parent was killed
+    pool._running.clear()
+    for process in processes:
+        process.join(10)
+    assert [process.exitcode for process in processes] == [0, 0]
+    assert capfd.readouterr().err == ""

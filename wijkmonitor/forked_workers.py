@@ -84,7 +84,7 @@ class ForkedWorkers:
     def _fork(self) -> None:
         context = multiprocessing.get_context("fork")
         parent, child = context.Pipe()
-        process = context.Process(target=self._serve, args=(child,))
+        process = context.Process(target=self._serve, args=(child, parent))
         process.start()
         child.close()  # the worker holds the only other end: EOF when it ends
         self._running[parent] = [process, 0]
@@ -113,21 +113,28 @@ class ForkedWorkers:
         if self._next < len(self._chunks):
             self._fork()
 
-    def _serve(self, connection: Connection) -> None:  # in the worker
+    def _serve(self, connection: Connection, parent_end: Connection) -> None:  # in the worker
+        # The parent's ends of every pipe came along with the fork: closed here, so that a
+        # parent that is gone (killed) is an end of file for each worker, not a wait.
+        for end in (parent_end, *self._running):
+            end.close()
         leave_signals_to_parent()
         if self._setup is not None:
             self._setup()
         results: list = []
-        while True:
-            connection.send((results, None))
-            chunk = connection.recv()
-            if chunk is None:
-                return
-            try:
-                results = [self._work(i) for i in chunk]
-            except Exception as exc:
-                connection.send(([], _picklable(exc)))
-                return
+        try:
+            while True:
+                connection.send((results, None))
+                chunk = connection.recv()
+                if chunk is None:
+                    return
+                try:
+                    results = [self._work(i) for i in chunk]
+                except Exception as exc:
+                    connection.send(([], _picklable(exc)))
+                    return
+        except (ConnectionError, EOFError):  # the parent is gone: nobody to tell
+            return
 
 
 def _picklable(exc: Exception) -> Exception:
