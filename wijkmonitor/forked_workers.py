@@ -11,7 +11,9 @@ counts, so a long-lived worker slowly copies every memory page it visits.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import os
 import pickle
 import traceback
 from collections.abc import Callable, Iterator
@@ -38,11 +40,20 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def worker_count() -> int:
+    """How many worker processes a build starts: one per core, at most four."""
+    return min(os.cpu_count() or 1, 4)
+
+
 class ForkedWorkers:
     """``work(i)`` for every index of ``todo`` in up to ``workers`` forked processes;
     ``poll`` hands each finished result to ``receive`` in the parent (in the order they
     finish). An exception in ``work`` is raised in the parent by ``poll``; ``stop`` ends
-    every worker (use ``running()``, which stops them however the block ends)."""
+    every worker (use ``running()``, which stops them however the block ends).
+
+    From ``start`` to ``stop`` the parent's objects are frozen for the garbage collector
+    (``gc.freeze``): a collection in a worker writes to every object it visits, which
+    would copy the shared memory pages into each worker; frozen ones it leaves alone."""
 
     def __init__(
         self,
@@ -59,8 +70,12 @@ class ForkedWorkers:
         self._work, self._receive, self._setup = work, receive, setup
         self._workers, self._life = workers, max(1, life // chunk)
         self._running: dict[Connection, list] = {}  # pipe -> [process, chunks handed out]
+        self._frozen = False
 
     def start(self) -> None:
+        gc.collect()
+        gc.freeze()  # for the replacements forked later too
+        self._frozen = True
         for _ in range(min(self._workers, len(self._chunks))):
             self._fork()
 
@@ -80,6 +95,9 @@ class ForkedWorkers:
             process.join()
             connection.close()
         self._running.clear()
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def _fork(self) -> None:
         context = multiprocessing.get_context("fork")

@@ -34,7 +34,7 @@ from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.environment import source_date_epoch
-from wijkmonitor.forked_workers import ForkedWorkers, can_fork, running
+from wijkmonitor.forked_workers import ForkedWorkers, can_fork, running, worker_count
 from wijkmonitor.website.assets import site_assets, theme_overrides
 from wijkmonitor.website.charts import make_templates
 from wijkmonitor.website.generate import SitePlan, plan
@@ -151,26 +151,18 @@ def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
         page = jobs[index]()
         _write(docs / page.path, page.markdown)
 
-    workers = min(os.cpu_count() or 1, 4)
+    workers = worker_count()
     if len(jobs) < PARALLEL_FROM or workers < 2 or not can_fork():
         for index in range(len(jobs)):
             write(index)
             advance()
         return
     make_templates()  # once here, not once per worker
-    # The workers share the parent's memory until they write to it, and a garbage
-    # collection in a worker writes to every object it visits: frozen objects it leaves
-    # alone, so the arranged results stay shared (national site: PSS of all processes).
-    gc.collect()
-    gc.freeze()
-    try:
-        pool = ForkedWorkers(
-            list(range(len(jobs))), write, lambda _: advance(), workers, life=WORKER_LIFE
-        )
-        with running(pool):
-            pool.poll(block=True)
-    finally:
-        gc.unfreeze()
+    pool = ForkedWorkers(
+        list(range(len(jobs))), write, lambda _: advance(), workers, life=WORKER_LIFE
+    )
+    with running(pool):
+        pool.poll(block=True)
 
 
 # PDF profiles (profile_pdf.py) are rendered in processes started with "spawn": vl-convert
@@ -196,7 +188,7 @@ def write_profiles(
     from wijkmonitor.website.profile_pdf import profile_jobs, render_profile
 
     jobs = profile_jobs(site, epoch)
-    workers = min(os.cpu_count() or 1, 4)
+    workers = worker_count()
     if len(site.area_codes) < PDF_PARALLEL_FROM or workers < 2:
         for job in jobs:
             _write(docs / job.path, render_profile(job))

@@ -97,14 +97,18 @@ def _sign_labels(horizontal: bool, **encoding: Any) -> list[alt.Chart]:
     return layers
 
 
-def _to_template(chart: alt.TopLevelMixin) -> Spec:
+def _to_template(chart: alt.TopLevelMixin) -> Serialized:
     # The config is the same for every chart: charts.js passes it to vega-embed once,
     # instead of every page carrying it once per chart (CHART_CONFIG).
     spec = chart.to_dict()
     spec.pop("$schema", None)
     spec.pop("datasets", None)
     spec.pop("config", None)
-    return spec
+    # A national site fills each template some 17,000 times, and serializing its layers,
+    # encodings and scales was most of the JSON: its values are serialized once, here.
+    template = Serialized(spec)
+    template.known = {key: (value, json_text(value)) for key, value in spec.items()}
+    return template
 
 
 @functools.cache
@@ -130,7 +134,7 @@ LABEL_ROOM = alt.Scale(padding=56)
 
 
 @functools.cache
-def theme_template() -> Spec:
+def theme_template() -> Serialized:
     """Theme diagram: per indicator two horizontal bars of p, baseline and latest."""
     y = alt.Y(
         "label:N",
@@ -168,7 +172,7 @@ def theme_template() -> Spec:
 
 
 @functools.cache
-def yearly_template() -> Spec:
+def yearly_template() -> Serialized:
     """Yearly bars of p for one area and indicator."""
     x = alt.X(
         "label:O",
@@ -197,7 +201,7 @@ def yearly_template() -> Spec:
 
 
 @functools.cache
-def areas_template() -> Spec:
+def areas_template() -> Serialized:
     """Horizontal bars of p, one per area, in the order of ``order``."""
     y = alt.Y(
         "label:N",
@@ -246,7 +250,7 @@ SPINE_LEGEND = alt.Legend(
 
 
 @functools.cache
-def spine_template() -> Spec:
+def spine_template() -> Serialized:
     """Spine chart: per indicator the spread over comparable areas (light: lowest to
     highest, dark: 25 to 75 %), the reference on the centre line and the area as a mark
     of its verdict. Fields: ``label``, ``order``, ``x_lowest``, ``x_q25``, ``x_q75``,
@@ -328,7 +332,7 @@ def make_templates() -> None:
 
 
 def _fill(
-    template: Spec,
+    template: Serialized,
     rows: Sequence[dict],
     title: str,
     subtitle: str,
@@ -336,7 +340,7 @@ def _fill(
     height: int | None = None,
 ) -> Spec:
     spec = Serialized(template)
-    spec.known = _template_json(template)
+    spec.known = template.known
     spec["data"] = {"values": list(rows)}
     spec["description"] = description
     # One clause a line ("afwijking van X in %", "0 = gelijk aan X"): short enough for a
@@ -345,19 +349,6 @@ def _fill(
     if height is not None:
         spec["height"] = height
     return spec
-
-
-# id -> (template, its values with their JSON): a national site fills each template some
-# 17,000 times, and serializing its layers, encodings and scales was most of the JSON.
-_TEMPLATE_JSON: dict[int, tuple[Spec, dict[str, tuple[Any, str]]]] = {}
-
-
-def _template_json(template: Spec) -> dict[str, tuple[Any, str]]:
-    cached = _TEMPLATE_JSON.get(id(template))
-    if cached is None or cached[0] is not template:
-        cached = (template, {key: (value, json_text(value)) for key, value in template.items()})
-        _TEMPLATE_JSON[id(template)] = cached
-    return cached[1]
 
 
 def theme_chart(rows: Sequence[dict], title: str, subtitle: str, description: str) -> Spec:

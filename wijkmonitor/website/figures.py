@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from wijkmonitor.core.model import Indicator
-from wijkmonitor.website.markup import esc
+from wijkmonitor.website.markup import esc, strong
 from wijkmonitor.website.numbers import fmt_cell
 from wijkmonitor.website.sitedata import ChangeRow, SiteData
 from wijkmonitor.website.texts import DEVELOPMENT_LABELS, DEVELOPMENT_SYMBOLS, GapChange
@@ -53,12 +53,12 @@ def p_meaning(site: SiteData, indicators: list[Indicator], area: str, reference:
     )
     end = "; 0 is gelijk aan dat gemiddelde."
     if not own:
-        return f"De afwijking <strong>p</strong> zegt {relative}{end}"
+        return f"De afwijking {strong('p')} zegt {relative}{end}"
     if len(own) == len(indicators):
-        return f"De afwijking <strong>p</strong> zegt {difference}{end}"
+        return f"De afwijking {strong('p')} zegt {difference}{end}"
     titles = ", ".join(esc(i.title) for i in own)
     return (
-        f"De afwijking <strong>p</strong> zegt {relative}; bij {titles} zegt p {difference} (een "
+        f"De afwijking {strong('p')} zegt {relative}; bij {titles} zegt p {difference} (een "
         f"verschil, geen percentage){end}"
     )
 

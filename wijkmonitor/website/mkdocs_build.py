@@ -25,7 +25,7 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,7 +37,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import yaml_load
 
-from wijkmonitor.forked_workers import ForkedWorkers, can_fork
+from wijkmonitor.forked_workers import ForkedWorkers, can_fork, worker_count
 from wijkmonitor.website.markup import SEARCH_MODES, SUMMARY_CLASS
 
 ASSET_DIR = "assets/wijkmonitor"
@@ -326,7 +326,7 @@ class _SitePlugin(BasePlugin):
 
     def __init__(self, on_page: Callable[[], None] | None, skeletons: bool = True):
         super().__init__()
-        self._on_page = on_page
+        self.progress = on_page  # called once per page written
         self._blocks: dict[str, list[str]] = {}
         self._skeletons = skeletons  # convert plain skeletons here (see skeleton_html)
         self.skeletons = 0  # pages converted here (for tests and benchmarks)
@@ -365,9 +365,12 @@ class _SitePlugin(BasePlugin):
         return unstash_html(html, self._blocks.pop(page.file.src_uri, []))
 
     def on_post_page(self, output: str, **kwargs: Any) -> str:
-        if self._on_page is not None:
-            self._on_page()
+        self.page_done()
         return output
+
+    def page_done(self) -> None:
+        if self.progress is not None:
+            self.progress()
 
 
 def _render_converted(page: Any, html: str, tokens: list[dict]) -> None:
@@ -760,7 +763,7 @@ class _PageWorkers(BasePlugin):
         super().__init__()
         self.site, self.hold, self.shells = site, hold, shells
         self.custom_dir = custom_dir  # the theme's, as the config gives it
-        self.workers = min(os.cpu_count() or 1, 4) if can_fork() else 1
+        self.workers = worker_count() if can_fork() else 1
         self.outside: set[str] = set()  # pages the workers build
         self.built = 0  # pages the workers built (for tests and benchmarks)
         self._populate: Callable = None  # mkdocs' own steps
@@ -813,21 +816,26 @@ class _PageWorkers(BasePlugin):
             self._args = args
             self._start(args[1])
         index, self._calls = self._calls, self._calls + 1
-        if page.file.src_uri not in self.outside:
-            before = len(self._entries) if self._entries is not None else 0
-            self._build(page, *args, **kwargs)
-            if self._entries is not None:  # put in mkdocs' page order at the end
-                self._by_page[index] = self._entries[before:]
-                del self._entries[before:]
+        if page.file.src_uri not in self.outside:  # its entries go in mkdocs' order at the end
+            self._by_page[index] = self._entries_of(self._build, page, *args, **kwargs)
         self._collect(wait=False)
         if self._calls == len(args[1]):  # the last page: wait for all of them
             self._collect(wait=True)
             if self._entries is not None:
                 self._entries[:] = [e for i in sorted(self._by_page) for e in self._by_page[i]]
 
-    def _start(self, doc_files: Any) -> None:
-        import gc
+    def _entries_of(self, step: Callable, *args: Any, **kwargs: Any) -> list:
+        """Run ``step`` and take the search entries it added out of the index."""
+        if self._entries is None:
+            step(*args, **kwargs)
+            return []
+        before = len(self._entries)
+        step(*args, **kwargs)
+        entries = self._entries[before:]
+        del self._entries[before:]
+        return entries
 
+    def _start(self, doc_files: Any) -> None:
         todo = [i for i, f in enumerate(doc_files) if f.src_uri in self.outside]
         self._pool = ForkedWorkers(
             todo,
@@ -838,14 +846,7 @@ class _PageWorkers(BasePlugin):
             life=len(todo),
             setup=self._in_worker,
         )
-        # Objects frozen before the fork are left alone by the workers' garbage
-        # collections, so the pages and navigation stay shared (see build._write_pages).
-        gc.collect()
-        gc.freeze()
-        try:
-            self._pool.start()
-        finally:
-            gc.unfreeze()
+        self._pool.start()
 
     def _collect(self, wait: bool) -> None:
         try:
@@ -869,14 +870,13 @@ class _PageWorkers(BasePlugin):
         self.shells.reused += reused
         self.site.skeletons += skeletons
         self.built += 1
-        if self.site._on_page is not None:
-            self.site._on_page()
+        self.site.page_done()
 
     # In the workers:
 
     def _in_worker(self) -> None:
         self.hold.enabled = False
-        self.site._on_page = None
+        self.site.progress = None  # the parent reports the workers' pages
         logger = logging.getLogger("mkdocs")
         logger.handlers, logger.propagate = [self._log], False
 
@@ -892,16 +892,12 @@ class _PageWorkers(BasePlugin):
         file = doc_files[index]
         page = file.page
         reused, skeletons = self.shells.reused, self.site.skeletons
-        before = len(self._entries) if self._entries is not None else 0
         self._populate(page, config, self._files, *dirty)
         self.shells.adopt(page)
-        self._build(
-            page, config, doc_files, nav, env, *dirty, excluded=file.inclusion.is_excluded()
+        excluded = file.inclusion.is_excluded()
+        entries = self._entries_of(
+            self._build, page, config, doc_files, nav, env, *dirty, excluded=excluded
         )
-        entries = []
-        if self._entries is not None:
-            entries = self._entries[before:]
-            del self._entries[before:]
         links = [(f.src_uri, v) for f, v in (page.links_to_anchors or {}).items()]
         page.markdown = None  # built: nothing reads it again
         return (
@@ -1057,12 +1053,10 @@ def run_build(
             cfg.plugins["wijkmonitor-search-after"] = _SearchAfter(before)
             shells = _ShellReuse(reuse_shells)
             cfg.plugins["wijkmonitor-shells"] = shells
-            if not page_workers:
-                mkdocs_build(cfg)
-                return Shortcuts(shells.reused, site.skeletons, 0)
             workers = _PageWorkers(site, hold, shells, custom_dir)
-            cfg.plugins["wijkmonitor-page-workers"] = workers
-            with workers.patched():
+            if page_workers:
+                cfg.plugins["wijkmonitor-page-workers"] = workers
+            with workers.patched() if page_workers else nullcontext():
                 mkdocs_build(cfg)
             return Shortcuts(shells.reused, site.skeletons, workers.built)
     except (Abort, MkDocsException) as exc:

@@ -19,8 +19,12 @@ MINUS = "\u2212"  # a real minus sign: a hyphen is CBS's symbol for nil
 D3_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]}
 
 
-def _is_missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+_INFINITE = (math.inf, -math.inf)
+
+
+def _no_figure(value: float | None) -> bool:
+    """Missing, NaN or infinite: nothing to show but the symbol for "no figure"."""
+    return value is None or value != value or value in _INFINITE  # NaN != NaN
 
 
 def fmt_number(value: float | None, decimals: int = 1, *, signed: bool = False) -> str:
@@ -28,9 +32,7 @@ def fmt_number(value: float | None, decimals: int = 1, *, signed: bool = False) 
 
     ``signed`` puts a plus before positive numbers (deviations: +20,0).
     """
-    if _is_missing(value):
-        return NOT_AVAILABLE
-    if math.isinf(value):
+    if _no_figure(value):
         return NOT_AVAILABLE
     return _formatted(float(value), decimals, signed)
 
@@ -80,12 +82,9 @@ def fmt_cell(
             return SECRET
         if status == NOT_AVAILABLE:
             return NOT_AVAILABLE
-    if value is None or value != value or value in _INFINITE:  # missing, NaN or infinite
+    if _no_figure(value):
         return NOT_AVAILABLE
     return _formatted(float(value), decimals, signed)
-
-
-_INFINITE = (math.inf, -math.inf)
 
 
 def fmt_int(value: float | int) -> str:

@@ -9,7 +9,7 @@ from wijkmonitor.website import figures as fig
 from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.charts import yearly_chart
 from wijkmonitor.website.map_section import buurten_map, locator_map
-from wijkmonitor.website.markup import Page, esc, figure, link, summary, table
+from wijkmonitor.website.markup import Page, esc, figure, link, strong, summary, table
 from wijkmonitor.website.page_levels import children_section, level_noun, level_word
 from wijkmonitor.website.page_methods import METHODS
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
@@ -148,9 +148,12 @@ def _why_no_reference(site: SiteData, members: list[str]) -> str:
         where = f"{', '.join(names[:-1])} en {names[-1]}"
         return (
             f"\n\nDit gebied ligt in meer dan één gemeente ({where}) en heeft daarom geen "
-            "vergelijkingsgebied: bij de cijfers staat geen afwijking <strong>p</strong>."
+            f"vergelijkingsgebied: bij de cijfers staat geen afwijking {strong('p')}."
         )
-    return "\n\nDit gebied heeft geen vergelijkingsgebied: bij de cijfers staat geen afwijking <strong>p</strong>."
+    return (
+        "\n\nDit gebied heeft geen vergelijkingsgebied: bij de cijfers staat geen afwijking "
+        f"{strong('p')}."
+    )
 
 
 # Dutch month names, for the build date ("5 maart 2024").
