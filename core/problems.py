@@ -48,3 +48,13 @@ class ProblemsError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple:  # from a worker process to the build
+        return (_unpickled, (type(self), self.problems))
+
+
+def _unpickled(cls: type[ProblemsError], problems: list[Problem]) -> ProblemsError:
+    """A ProblemsError (or subclass, whatever its own arguments) with these problems."""
+    exc = cls.__new__(cls)
+    ProblemsError.__init__(exc, problems)
+    return exc

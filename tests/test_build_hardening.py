@@ -182,8 +182,8 @@ def test_the_next_build_removes_what_a_killed_build_left(built):
 
 @pytest.mark.parametrize(
     ("file_size", "failing"),
-    [(0, "site/index.html"), (100_000, "site/assets/wijkmonitor/vega.js")],
-    ids=["first-page", "vega-bundle"],
+    [(0, "site/downloads/indicators.json"), (100_000, "site/assets/wijkmonitor/vega.js")],
+    ids=["first-file", "vega-bundle"],
 )
 def test_a_full_disk_during_a_build_names_the_file_of_the_site(built, file_size, failing):
     """Was a bare reason, or a path inside site-packages (the source of a copy)."""

@@ -20,6 +20,7 @@ from tests.sitebuild import leftovers, tree
 from wijkmonitor.cli import main
 from wijkmonitor.core.problems import ProblemsError
 from wijkmonitor.website import build as build_module
+from wijkmonitor.website import mkdocs_build
 from wijkmonitor.website.build import build_site
 
 # --- atomicity ----------------------------------------------------------------------------
@@ -77,21 +78,28 @@ def test_a_failure_at_any_step_leaves_the_previous_site(step, good_build, tmp_pa
     assert leftovers(site) == []
 
 
+@pytest.mark.parametrize("where", ["page worker", "page writer"])
 def test_a_page_failing_in_a_worker_process_leaves_the_previous_site(
-    good_build, tmp_path, monkeypatch
+    where, good_build, tmp_path, monkeypatch
 ):
-    """The parallel page writer (forked workers, used for national builds) fails too."""
+    """A page failing in a forked worker (used for national builds): one generating and
+    rendering pages in the site build, or one writing Markdown for a site with plugins."""
     monitor, site, before = _previous_site(good_build, tmp_path)
     real_plan = build_module.plan
 
     def plan_with_a_broken_page(*args, **kwargs):
         site_plan = real_plan(*args, **kwargs)
         jobs = list(site_plan.jobs)
-        jobs[len(jobs) // 2] = _fail
+        outside = [i for i, job in enumerate(jobs) if not job.in_nav]
+        broken = outside[len(outside) // 2]
+        jobs[broken] = dataclasses.replace(jobs[broken], make=_fail)
         return dataclasses.replace(site_plan, jobs=jobs)
 
     monkeypatch.setattr(build_module, "plan", plan_with_a_broken_page)
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(mkdocs_build, "PAGE_WORKERS_FROM", 1)
+    if where == "page writer":
+        monkeypatch.setattr(build_module, "generates_pages", lambda config: False)
+        monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
     with pytest.raises(Injected):
         build_site(monitor, site)
     assert tree(site) == before and leftovers(site) == []

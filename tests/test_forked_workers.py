@@ -5,12 +5,16 @@ never the endless wait of multiprocessing.Pool."""
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
+from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.forked_workers import ForkedWorkers, WorkerDied, running
+from wijkmonitor.website.build import TargetError
 
 
 def _run(work, count: int = 50, **options) -> list:
@@ -36,6 +40,21 @@ def test_an_error_in_the_work_is_raised_in_the_parent():
 
     with pytest.raises(ValueError, match="seventeen"):
         _run(work, chunk=4)
+
+
+def test_problems_raised_in_a_worker_arrive_whole():
+    """Exception pickles by its message: a ProblemsError would arrive as one Problem per
+    character of its text unless it says how to pickle itself."""
+    problem = Problem("indicators/a.yml", 3, "title", "must be text")
+
+    def work(i):
+        raise ProblemsError([problem, problem])
+
+    with pytest.raises(ProblemsError) as raised:
+        _run(work, count=4)
+    assert raised.value.problems == [problem, problem]
+    target = pickle.loads(pickle.dumps(TargetError(Path("site"), "not a site")))
+    assert isinstance(target, TargetError) and target.problems[0].field == "--site-dir"
 
 
 def test_a_killed_worker_is_an_error_at_once():

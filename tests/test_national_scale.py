@@ -65,7 +65,8 @@ def _snapshot(site: Path) -> dict[str, int]:
 
 
 def _interrupt_build(monitor: Path, site: Path, sig: signal.Signals) -> None:
-    """Start a build over an existing site and stop it with ``sig`` while it writes pages."""
+    """Start a build over an existing site and stop it with ``sig`` while it writes pages
+    (generated in the page workers, which write the new site's pages beside the old one)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "wijkmonitor", "build", str(monitor), "--site-dir", str(site)],
         stdout=subprocess.DEVNULL,
@@ -75,7 +76,7 @@ def _interrupt_build(monitor: Path, site: Path, sig: signal.Signals) -> None:
     deadline = time.monotonic() + 120
     # Wait until the build has started writing its new site next to the old one.
     while time.monotonic() < deadline and process.poll() is None:
-        work = list(site.parent.glob(f".{site.name}.tmp-*/docs/wijk"))
+        work = list(site.parent.glob(f".{site.name}.tmp-*/site/wijk"))
         if work and sum(1 for _ in work[0].iterdir()) > 200:
             break
         time.sleep(0.05)

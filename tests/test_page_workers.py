@@ -72,6 +72,36 @@ def test_pages_built_by_workers_are_the_site_mkdocs_builds_in_one_process(tmp_pa
     assert '"location":"los/"' in index.replace(" ", "")
 
 
+@pytest.mark.parametrize("workers_from", [1, 10**9], ids=["page workers", "one process"])
+def test_pages_generated_in_the_site_build_are_the_site_built_from_written_pages(
+    workers_from, tmp_path, monkeypatch
+):
+    """With no plugin but search the build hands its pages to the site build, which makes
+    each where it renders it: no Markdown goes through the disk. The site is the one
+    built from the Markdown written first, file for file; a hand-written page in
+    site_src/ still sits beside them in the walk's order."""
+    monitor = _monitor(tmp_path, **{"los.md": _page("Los", "# Los\n\n[terug](index.md)")})
+    given: list[int] = []
+
+    def run_build(*args, pages=None, **kwargs):
+        given.append(len(pages or {}))
+        return mkdocs_build.run_build(*args, pages=pages, **kwargs)
+
+    made, counts = _build(monitor, tmp_path / "made", monkeypatch, workers_from)
+    monkeypatch.setattr(build_module, "run_build", run_build)
+    build_site(monitor, tmp_path / "made-again")
+    monkeypatch.setattr(build_module, "generates_pages", lambda config: False)
+    build_site(monitor, tmp_path / "written")
+    assert given == [made.pages, 0]
+    assert (counts.in_workers > 0) == (workers_from == 1)
+    generated, written = tree(tmp_path / "made"), tree(tmp_path / "written")
+    assert generated.keys() == written.keys()
+    assert [path for path in generated if generated[path] != written[path]] == []
+    assert generated == tree(tmp_path / "made-again")
+    index = (tmp_path / "made" / "search" / "search_index.json").read_text()
+    assert '"location":"los/"' in index.replace(" ", "")
+
+
 def test_a_warning_on_a_workers_page_fails_the_strict_build(tmp_path, monkeypatch):
     monitor = _monitor(tmp_path, **{"los.md": _page("Los", "Tekst.", "search: overal\n")})
     site = tmp_path / "out" / "site"
@@ -148,6 +178,7 @@ def test_a_page_writer_that_dies_is_an_error_not_a_hang(tmp_path, monkeypatch, c
         original(path, data)
 
     monkeypatch.setattr(build_module, "_write", write)
+    monkeypatch.setattr(build_module, "generates_pages", lambda config: False)
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
     site = tmp_path / "out" / "site"
     with pytest.raises(WorkerDied, match=r"exit code -9; killed: out of memory\?"):

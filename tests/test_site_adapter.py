@@ -271,3 +271,17 @@ def test_demo_synthetic_notice_is_on_every_page(demo):
         str(p.relative_to(demo.site)) for p in pages if SYNTHETIC_NOTICE not in p.read_text()
     ]
     assert missing == []
+
+
+def test_a_page_job_that_makes_another_page_than_planned_is_a_bug_said_at_once():
+    """The site build places a page by its planned path and navigation hint before the
+    page exists; a job making something else must never publish it under the plan's."""
+    from wijkmonitor.website.generate import PageJob
+    from wijkmonitor.website.markup import Page
+
+    job = PageJob("wijk/a/index.md", False, lambda: Page("wijk/b/index.md", "B", "# B\n"))
+    with pytest.raises(RuntimeError, match=r"planned for wijk/a/index.md .* made wijk/b/index.md"):
+        job()
+    listed = PageJob("wijk/b/index.md", False, lambda: Page("wijk/b/index.md", "B", "# B\n"))
+    with pytest.raises(RuntimeError, match=r"in_nav=False\) made wijk/b/index.md \(in_nav=True"):
+        listed()

@@ -16,6 +16,7 @@ import ctypes
 import gc
 import multiprocessing as mp
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol
 
 from wijkmonitor.core.atomic import OWNER, WRITE_ERRORS, located, naming, owner_tag, remove_stale
@@ -40,7 +41,9 @@ from wijkmonitor.website.charts import make_templates
 from wijkmonitor.website.generate import SitePlan, plan
 from wijkmonitor.website.mkdocs_build import (
     ASSET_DIR,
+    GeneratedPage,
     TemplateError,
+    generates_pages,
     merged_config,
     read_site_config,
     run_build,
@@ -202,9 +205,8 @@ def write_profiles(
     return len(site.area_codes)
 
 
-def write_docs(site_plan: SitePlan, docs: Path, advance: Callable[[], None]) -> int:
-    """Write every generated page and file into the docs tree; return the page count."""
-    _write_pages(site_plan.jobs, docs, advance)
+def write_files(site_plan: SitePlan, docs: Path) -> None:
+    """Write the generated files besides the pages into the docs tree."""
     for path, text in site_plan.texts.items():
         _write(docs / path, text)
     for path, source in site_plan.copies.items():
@@ -212,7 +214,6 @@ def write_docs(site_plan: SitePlan, docs: Path, advance: Callable[[], None]) -> 
     for name, text in site_assets().items():
         _write(docs / ASSET_DIR / name, text)
     write_results(site_plan.results, docs / "downloads")
-    return len(site_plan.jobs)
 
 
 def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
@@ -290,36 +291,41 @@ def _work_pattern(target: Path) -> re.Pattern[str]:
     return re.compile(re.escape(f".{target.name}.tmp-") + OWNER + r"-[a-z0-9_]+")
 
 
-def _published_as(relative: PurePosixPath) -> PurePosixPath:
-    """The file of the site a file of the docs tree becomes: a page ``a/b.md`` becomes
-    ``a/b/index.html`` (directory URLs), ``a/index.md`` ``a/index.html``; others stay."""
-    if relative.suffix.lower() != ".md":
+def _published_as(relative: str) -> str:
+    """The file of the site a file of the docs tree (a relative POSIX path) becomes: a
+    page ``a/b.md`` becomes ``a/b/index.html`` (directory URLs), ``a/index.md``
+    ``a/index.html``; others stay. Strings, not paths: a national site has 17,000 pages."""
+    stem, suffix = posixpath.splitext(relative)
+    if suffix.lower() != ".md":
         return relative
-    stem = relative.with_suffix("")
-    folder = stem.parent if stem.name in ("index", "README") else stem
-    return folder / "index.html"
+    folder, name = posixpath.split(stem)
+    return posixpath.join(folder if name in ("index", "README") else stem, "index.html")
 
 
-def site_src_conflicts(source: Path, docs: Path) -> list[Problem]:
-    """A hand-written file that would replace a generated page, a computed download or
-    an asset of the build: a Problem naming both (never a silent replacement)."""
-    generated: dict[PurePosixPath, PurePosixPath] = {}
+def site_src_conflicts(source: Path, docs: Path, pages: Iterable[str] = ()) -> list[Problem]:
+    """A hand-written file that would replace a generated page (in ``docs`` or among the
+    ``pages`` to generate), a computed download or an asset of the build: a Problem
+    naming both (never a silent replacement)."""
+    hand_written = [path.relative_to(source).as_posix() for path in input_tree(source)]
+    if not hand_written:
+        return []
+    generated: dict[str, str] = {}
     for top, _dirs, files in os.walk(docs):
         for name in files:
-            relative = PurePosixPath(Path(top, name).relative_to(docs).as_posix())
+            relative = Path(top, name).relative_to(docs).as_posix()
             generated[_published_as(relative)] = relative
+    generated |= {_published_as(page): page for page in pages}
     problems = []
-    for path in input_tree(source):
-        relative = PurePosixPath(path.relative_to(source).as_posix())
+    for relative in hand_written:
         replaced = generated.get(_published_as(relative))
-        if relative.parts[0] == "overrides" or replaced is None:
+        if relative.split("/", 1)[0] == "overrides" or replaced is None:
             continue
-        if replaced.parts[0] == "downloads":
+        if replaced.split("/", 1)[0] == "downloads":
             what = f"the computed download {replaced}"
-        elif replaced == PurePosixPath("index.md"):
+        elif replaced == "index.md":
             what = "the generated home page (index.md)"
-        elif replaced.suffix == ".md":
-            what = f"the generated page {_published_as(replaced).parent}/"
+        elif replaced.endswith(".md"):
+            what = f"the generated page {posixpath.dirname(_published_as(replaced))}/"
         else:
             what = f"the build's file {replaced}"
         message = f"would replace {what}; give the file another name or folder"
@@ -345,7 +351,7 @@ def _site_path(path: Path, work: Path, target: Path) -> Path | None:
         if parts[0] == "site":
             return target.joinpath(*parts[1:])
         if parts[0] == "docs" and len(parts) > 1:
-            return target / _published_as(PurePosixPath(*parts[1:]))
+            return target / _published_as("/".join(parts[1:]))
         return target
     return None
 
@@ -391,19 +397,6 @@ def build_site(
     work = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent)).absolute()
     try:
         docs, out, overrides = work / "docs", work / "site", work / "overrides"
-        reporter.stage("writing pages", len(site_plan.jobs))
-        pages = write_docs(site_plan, docs, reporter.advance)
-        profiles = 0
-        if pdf:  # into the docs tree: a site_src/ file in their place is a conflict too
-            reporter.stage("writing PDF profiles", len(site_plan.data.area_codes))
-            profiles = write_profiles(site_plan.data, docs, epoch, reporter.advance)
-        conflicts = site_src_conflicts(monitor_dir / SITE_SRC, docs)
-        try:
-            copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
-        except ProblemsError as exc:
-            raise ProblemsError(conflicts + exc.problems) from None
-        if conflicts:
-            raise ProblemsError(conflicts)
         config = merged_config(
             read_site_config(monitor_dir / "mkdocs.yml"),
             title=monitor.title,
@@ -413,8 +406,30 @@ def build_site(
             nav=site_plan.nav,
             notice=SYNTHETIC_NOTICE if monitor.synthetic else "",
         )
-        # The pages are written: the results are not needed any more, and mkdocs holds
-        # every page at once (a national site: some 2 GB), so let them go first.
+        pages = len(site_plan.jobs)
+        generated: dict[str, GeneratedPage] = {}
+        if generates_pages(config):  # made where they are rendered: no Markdown on disk
+            generated = {
+                job.path: GeneratedPage(job.in_nav, job.markdown) for job in site_plan.jobs
+            }
+            make_templates()  # once here, not once per page worker
+        else:
+            reporter.stage("writing pages", pages)
+            _write_pages(site_plan.jobs, docs, reporter.advance)
+        write_files(site_plan, docs)
+        profiles = 0
+        if pdf:  # into the docs tree: a site_src/ file in their place is a conflict too
+            reporter.stage("writing PDF profiles", len(site_plan.data.area_codes))
+            profiles = write_profiles(site_plan.data, docs, epoch, reporter.advance)
+        conflicts = site_src_conflicts(monitor_dir / SITE_SRC, docs, generated)
+        try:
+            copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
+        except ProblemsError as exc:
+            raise ProblemsError(conflicts + exc.problems) from None
+        if conflicts:
+            raise ProblemsError(conflicts)
+        # Before mkdocs starts (and forks its page workers): let go of what the pages
+        # still to generate do not need (with the pages written: the results too).
         warnings = tuple(monitor.warnings)
         del monitor, results, site_plan
         _release_memory()
@@ -423,7 +438,7 @@ def build_site(
             config["extra"] = {**config["extra"], "wijkmonitor_build_date": day}
         reporter.stage("rendering site", pages)
         try:
-            run_build(config, monitor_dir / "mkdocs.yml", reporter.advance)
+            run_build(config, monitor_dir / "mkdocs.yml", reporter.advance, pages=generated)
         except TemplateError as exc:
             raise _template_problem(monitor_dir, exc) from None
         _write(out / MARKER, "built by wijkmonitor; may be replaced by the next build\n")

@@ -41,8 +41,30 @@ from wijkmonitor.website.page_methods import METHODS, methods_page
 from wijkmonitor.website.page_theme import theme_page
 from wijkmonitor.website.sitedata import SiteData, site_data
 
-PageJob = Callable[[], Page]
 Nav = list[dict[str, "str | Nav"]]
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to generate: its docs path and whether the navigation lists it, known
+    before it runs (so the site build can make the page in whichever process renders it),
+    and the function that makes it. Calling the job runs it."""
+
+    path: str
+    in_nav: bool
+    make: Callable[[], Page]
+
+    def __call__(self) -> Page:
+        page = self.make()
+        if (page.path, page.in_nav) != (self.path, self.in_nav):  # a bug, never input
+            raise RuntimeError(
+                f"the job planned for {self.path} (in_nav={self.in_nav}) made "
+                f"{page.path} (in_nav={page.in_nav})"
+            )
+        return page
+
+    def markdown(self) -> str:
+        return self().markdown
 
 
 @dataclass(frozen=True)
@@ -84,32 +106,38 @@ def plan(
     monitor = site.monitor
     p = functools.partial
     extra = plugin_contributions(site)
-    sectioned = functools.partial(_sectioned, extra.sections)
-    jobs: list[PageJob] = [
-        p(home_page, site),
-        p(themes_index, site),
-        p(areas_index, site),
-        p(gemeenten_index, site),
-        p(indicators_index, site),
-        p(definitions_page, site, repo_url),
-        p(glossary_page, site),
-        p(methods_page, site),
-        p(downloads_page, site, extra.downloads),
+
+    def job(path: str, make: Callable[[], Page], in_nav: bool = True) -> PageJob:
+        return PageJob(path, in_nav, _sectioned(extra.sections, path, make))
+
+    jobs = [
+        job(addr.HOME, p(home_page, site)),
+        job(addr.THEMES, p(themes_index, site)),
+        job(addr.AREAS, p(areas_index, site)),
+        job(addr.GEMEENTEN, p(gemeenten_index, site)),
+        job(addr.INDICATORS, p(indicators_index, site)),
+        job(addr.DEFINITIONS, p(definitions_page, site, repo_url)),
+        job(addr.GLOSSARY, p(glossary_page, site)),
+        job(METHODS, p(methods_page, site)),
+        job(addr.DOWNLOADS, p(downloads_page, site, extra.downloads)),
     ]
+    jobs += [job(addr.theme_page(t.id), p(theme_page, site, t)) for t in monitor.themes.values()]
     jobs += [
-        sectioned(addr.theme_page(t.id), p(theme_page, site, t)) for t in monitor.themes.values()
-    ]
-    jobs += [
-        sectioned(addr.indicator_page(i.id), p(indicator_page, site, i))
+        job(addr.indicator_page(i.id), p(indicator_page, site, i), in_nav=False)
         for i in monitor.indicators.values()
     ]
-    jobs += [p(gemeente_page, site, g) for g in site.gemeenten]
-    jobs += [sectioned(addr.area_page(a), p(area_page, site, a)) for a in site.focus_areas]
+    jobs += [job(addr.gemeente_page(g), p(gemeente_page, site, g), False) for g in site.gemeenten]
+    jobs += [job(site.page_of(a), p(area_page, site, a), False) for a in site.focus_areas]
     # Every region of the levels in settings.area_pages (issue 12): one job per page,
     # and an index per level; /wijk/ is areas_index, which lists the wijken too.
-    jobs += [p(area_page, site, c) for codes in site.paged.values() for c in codes]
-    jobs += [p(level_index, site, lv) for lv in site.paged if lv != "wijk"]
-    jobs += [p(_plugin_page, site, page) for page in extra.pages]
+    paged = [c for codes in site.paged.values() for c in codes]
+    jobs += [job(site.page_of(c), p(area_page, site, c), False) for c in paged]
+    jobs += [
+        job(addr.level_index(lv), p(level_index, site, lv), False)
+        for lv in site.paged
+        if lv != "wijk"
+    ]
+    jobs += [job(page.path, p(_plugin_page, site, page), page.nav) for page in extra.pages]
     copies = {
         addr.yaml_copy(i.id): monitor.dir / i.source_file
         for i in monitor.indicators.values()
@@ -222,13 +250,15 @@ def plugin_contributions(site: SiteData) -> Contributions:
     return Contributions(sections, list(pages.values()), list(downloads.values()))
 
 
-def _sectioned(sections: dict[str, list[PageSection]], path: str, job: PageJob) -> PageJob:
+def _sectioned(
+    sections: dict[str, list[PageSection]], path: str, job: Callable[[], Page]
+) -> Callable[[], Page]:
     """The job of the page at ``path``, adding the plugins' sections for it if any."""
     own = sections.get(path)
     return functools.partial(_with_sections, job, own) if own else job
 
 
-def _with_sections(job: PageJob, sections: list[PageSection]) -> Page:
+def _with_sections(job: Callable[[], Page], sections: list[PageSection]) -> Page:
     """Run the page job and add the plugins' sections before its download note."""
     page = job()
     block = "".join(f"\n## {esc(s.title)}\n\n{s.markdown.strip()}\n" for s in sections)

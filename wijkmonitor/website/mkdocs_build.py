@@ -14,6 +14,10 @@ finished HTML blocks) is converted here instead of by Python-Markdown
 (``skeleton_html``), pages of one shape are filled into a shell the theme rendered once
 for their group (``_ShellReuse``), and pages outside the navigation are read and built
 by worker processes on the other cores (``_PageWorkers``).
+
+The site layer may also hand over pages to generate (``GeneratedPage``) instead of
+Markdown files: each is made in the process that renders it, so a national site's
+pages never go through the disk (only with no plugin but search: ``generates_pages``).
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ import logging
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -34,7 +39,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config.base import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import yaml_load
 
 from wijkmonitor.forked_workers import ForkedWorkers, can_fork, worker_count
@@ -320,13 +325,65 @@ def skeleton_html(markdown: str) -> tuple[str, list[dict]] | None:
     return "\n".join(html), nest_toc_tokens(tokens)
 
 
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page the build makes while it renders the site: whether the navigation may list
+    it (what ``nav: hidden`` says of a file) and the function returning its Markdown, front
+    matter included, called once, in the process that renders the page."""
+
+    in_nav: bool
+    markdown: Callable[[], str]
+
+
+class _GeneratedFile(File):
+    """A page of the docs tree that is not on disk: its source is made when mkdocs reads it."""
+
+    def __init__(self, src_uri: str, page: GeneratedPage, config: Any) -> None:
+        in_nav = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        super().__init__(
+            src_uri, None, config["site_dir"], config["use_directory_urls"], inclusion=in_nav
+        )
+        # Not marked generated_by: mkdocs gives such a file no edit link, and the page must
+        # be the page the same Markdown in a file makes.
+        self._make = page.markdown
+
+    @property
+    def content_string(self) -> str:
+        return self._make()
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self._make().encode("utf-8")
+
+
+def _walk_order(file: Any) -> tuple:
+    """Where mkdocs' walk of the docs tree puts a file: a folder's files (index first)
+    before its subfolders, each level sorted by name (``mkdocs.structure.files.get_files``)."""
+    *folders, name = file.src_uri.split("/")
+    index_first = os.path.splitext(name)[0] not in ("index", "README")
+    return (*((1, folder) for folder in folders), (0, index_first, name))
+
+
+def generates_pages(config: dict[str, Any]) -> bool:
+    """Whether ``run_build`` may be given pages to generate (``GeneratedPage``) rather than
+    files: only with no plugin but search, as other plugins (Material's meta and blog
+    among them) read the pages' source files from the docs directory."""
+    return _only_search(config)
+
+
 class _SitePlugin(BasePlugin):
     """Follows the pages' hints (``nav``, ``hide``), passes their finished HTML blocks
     around Markdown, and reports every rendered page (the CLI's progress bar)."""
 
-    def __init__(self, on_page: Callable[[], None] | None, skeletons: bool = True):
+    def __init__(
+        self,
+        on_page: Callable[[], None] | None,
+        skeletons: bool = True,
+        pages: Mapping[str, GeneratedPage] | None = None,
+    ):
         super().__init__()
         self.progress = on_page  # called once per page written
+        self.pages = pages or {}  # generated pages, by docs path
         self._blocks: dict[str, list[str]] = {}
         self._skeletons = skeletons  # convert plain skeletons here (see skeleton_html)
         self.skeletons = 0  # pages converted here (for tests and benchmarks)
@@ -337,14 +394,22 @@ class _SitePlugin(BasePlugin):
             self._skeletons = False
         return config
 
-    def on_files(self, files: Any, **kwargs: Any) -> Any:
+    def on_files(self, files: Any, config: Any) -> Any:
         # Before the navigation is built, so a page that says ``nav: hidden`` is neither
         # listed in an automatic navigation nor reported as missing from a given one. A
         # navigation that names it (the publisher's mkdocs.yml) still lists it.
         for file in files.documentation_pages():
             if front_matter(file.abs_src_path).get("nav") == NAV_HIDDEN:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
-        return files
+        if not self.pages:
+            return files
+        on_disk = [uri for uri in self.pages if files.get_file_from_path(uri) is not None]
+        if on_disk:  # the site layer checks for this first (a hand-written page)
+            raise BuildError(f"generated pages that are also files: {', '.join(on_disk)}")
+        made = [_GeneratedFile(uri, page, config) for uri, page in self.pages.items()]
+        # In the order of the walk that found the files on disk: the pages are built,
+        # indexed for search and listed in the sitemap in this order.
+        return Files(sorted([*files, *made], key=_walk_order))
 
     def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
         # Material's own key and terms (a hand-written page may name more of its parts).
@@ -723,6 +788,10 @@ class _SearchAfter(BasePlugin):
 # ``on_env``, or keep state across pages that a worker's copy would not share.
 PAGE_WORKERS_FROM = 200  # pages outside the navigation; fewer are built by mkdocs itself
 _PAGES_PER_CHUNK = 16
+# Pages a worker builds before a fresh fork takes over: a worker copies the parent's memory
+# it reads (reference counts change), and pages generated in the build read much of it (a
+# national build, all processes together: 1,735 MB with workers for life, 1,426 MB so).
+_PAGES_PER_WORKER = 2000
 
 
 class _WorkerLog(logging.Handler):
@@ -843,7 +912,7 @@ class _PageWorkers(BasePlugin):
             self._receive,
             self.workers,
             chunk=_PAGES_PER_CHUNK,
-            life=len(todo),
+            life=_PAGES_PER_WORKER,
             setup=self._in_worker,
         )
         self._pool.start()
@@ -1031,22 +1100,27 @@ def run_build(
     config_file: Path,
     on_page: Callable[[], None] | None = None,
     shortcuts: bool = True,
+    pages: Mapping[str, GeneratedPage] | None = None,
 ) -> Shortcuts:
     """Run a strict mkdocs build of ``config``; raise BuildError with mkdocs' warnings,
-    TemplateError when a template of the theme's custom_dir fails. ``shortcuts=False``
-    renders every page as mkdocs itself does: Python-Markdown, then its template (the
-    tests compare the two)."""
+    TemplateError when a template of the theme's custom_dir fails. ``pages``: pages to
+    generate besides the docs directory's files (by docs path; see ``generates_pages``).
+    ``shortcuts=False`` renders every page as mkdocs itself does: Python-Markdown, then
+    its template (the tests compare the two)."""
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     logger.addHandler(collect)
     custom_dir = (config.get("theme") or {}).get("custom_dir")
     # Before mkdocs reads the config (it takes the plugins' settings out of it).
+    if pages and not generates_pages(config):
+        raise ValueError("pages to generate need a site with no plugin but search")
     reuse_shells = shortcuts and _reusable_shells(config)
     page_workers = shortcuts and _only_search(config)
     try:
         with _reproducible(), _named_writes():
             cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
-            site = cfg.plugins["wijkmonitor"] = _SitePlugin(on_page, skeletons=shortcuts)
+            site = _SitePlugin(on_page, skeletons=shortcuts, pages=pages)
+            cfg.plugins["wijkmonitor"] = site
             hold = cfg.plugins["wijkmonitor-hold-content"] = _HoldContent()
             before = _SearchBefore()
             cfg.plugins["wijkmonitor-search-before"] = before
