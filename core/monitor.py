@@ -7,14 +7,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 from pydantic import ValidationError
 
-from wijkmonitor.core.boundaries import Boundaries, read_boundaries
 from wijkmonitor.core.derive import mismatch_warnings
 from wijkmonitor.core.inputfiles import check_input, input_files, misnamed_hint
 from wijkmonitor.core.inputgrid import InputGrid, input_grid
@@ -40,6 +39,9 @@ from wijkmonitor.core.regions import (
 from wijkmonitor.core.tidy import COLUMNS as DATA_COLUMNS
 from wijkmonitor.core.tidy import NOT_AVAILABLE, SOURCE, duplicated_keys, locate_rows
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
+
+if TYPE_CHECKING:  # geopandas, pyogrio and pyproj: imported only for a monitor with maps
+    from wijkmonitor.core.boundaries import Boundaries
 
 # indicators/themes.yml, and spellings of it that are not indicators either.
 THEMES_NAMES = ("themes.yml", "themes.yaml")
@@ -554,7 +556,11 @@ def read_monitor(root: Path | str) -> Monitor:
     boundaries = None
     if config.boundaries:
         # Shapes are read last: a monitor whose tables are wrong reports those first,
-        # and reading big boundary files is the slowest step of loading.
+        # and reading big boundary files is the slowest step of loading. (Imported here:
+        # the geographic libraries take some 0.15 s to import, for monitors without maps
+        # too, on every command.)
+        from wijkmonitor.core.boundaries import read_boundaries
+
         boundaries = read_boundaries(root, config, regions, membership)
     members = {area.id: list(area.members) for area in areas_doc[0]}
     warnings = reference_warnings(regions, membership, *areas_doc)

@@ -39,8 +39,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from wijkmonitor.core.grid import Grid
 
@@ -199,6 +197,11 @@ def _components(hidden: np.ndarray, rel: Relations) -> tuple[np.ndarray, np.ndar
     pairs = np.flatnonzero(hidden[rel.cell])
     n_rows = len(hidden)
     nodes = n_rows + rel.n_relations
+    # Imported here: scipy takes some 0.25 s to import, and only a monitor with hidden
+    # cells gets here (every command would pay for it otherwise).
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix(
         (np.ones(len(pairs), bool), (rel.cell[pairs], n_rows + rel.relation[pairs])),
         shape=(nodes, nodes),
