@@ -74,16 +74,16 @@ def spine_table(
     level = regions["level"].astype(str)
     frame = pd.DataFrame(
         {
-            "indicator": values["indicator"].astype(str).to_numpy(),
-            "region": values["region"].astype(str).to_numpy(),
-            "reference_region": values["reference_region"].astype(str).to_numpy(),
+            "indicator": values["indicator"].astype(str).array,
+            "region": values["region"].astype(str).array,
+            "reference_region": values["reference_region"].astype(str).array,
             "period": values["period"].to_numpy(dtype="int64"),
             "value": values["value"].to_numpy(dtype=float),
-            "status": values["status"].astype(str).to_numpy(),
+            "status": values["status"].astype(str).array,
             "reference_value": values["reference_value"].to_numpy(dtype=float),
-            "reference_status": values["reference_status"].astype(str).to_numpy(),
+            "reference_status": values["reference_status"].astype(str).array,
             "verdict": (
-                values["verdict"].astype(str).to_numpy()
+                values["verdict"].astype(str).array
                 if "verdict" in values
                 else np.full(len(values), NOT_COMPARED, dtype=object)
             ),

@@ -883,10 +883,13 @@ class _PageWorkers(BasePlugin):
             return
         if not self._calls:
             self._args = args
-            self._start(args[1])
         index, self._calls = self._calls, self._calls + 1
         if page.file.src_uri not in self.outside:  # its entries go in mkdocs' order at the end
             self._by_page[index] = self._entries_of(self._build, page, *args, **kwargs)
+        if self._pool is None:
+            # After the first page, when it is the parent's: the theme templates it compiled
+            # are inherited by every worker, each fresh fork included (8 fewer compiles each).
+            self._start(args[1])
         self._collect(wait=False)
         if self._calls == len(args[1]):  # the last page: wait for all of them
             self._collect(wait=True)
