@@ -790,7 +790,8 @@ PAGE_WORKERS_FROM = 200  # pages outside the navigation; fewer are built by mkdo
 _PAGES_PER_CHUNK = 16
 # Pages a worker builds before a fresh fork takes over: a worker copies the parent's memory
 # it reads (reference counts change), and pages generated in the build read much of it (a
-# national build, all processes together: 1,735 MB with workers for life, 1,426 MB so).
+# national build, all processes together: 1,735 MB with workers kept for the whole
+# build, 1,426 MB with fresh forks).
 _PAGES_PER_WORKER = 2000
 
 
