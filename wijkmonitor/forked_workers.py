@@ -36,6 +36,14 @@ class WorkerDied(Exception):
         return (WorkerDied, (self.exitcode,))
 
 
+# Indices a worker does before a fresh fork takes over (the ``life`` of ForkedWorkers).
+# Measured on a national build (16,676 pages, all processes together): page writers kept
+# for the whole build had copied 175 MB of the shared results each (1,721 MB in all;
+# 1,289-1,314 MB with fresh forks); page workers that also generate the pages, 1,735 MB
+# against 1,426 MB.
+LIFE = 2000
+
+
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -62,7 +70,7 @@ class ForkedWorkers:
         receive: Callable[[Any], None],
         workers: int,
         chunk: int = 8,
-        life: int = 2000,
+        life: int = LIFE,
         setup: Callable[[], None] | None = None,
     ):
         self._chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]

@@ -142,9 +142,6 @@ def _write(path: Path, data: str | bytes) -> None:
 
 
 PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
-# Pages a page writer generates before a fresh fork takes over (see forked_workers: a
-# national site's writers each copied 175 MB of the shared results by the end).
-WORKER_LIFE = 2000
 
 
 def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
@@ -160,10 +157,7 @@ def _write_pages(jobs: list, docs: Path, advance: Callable[[], None]) -> None:
             write(index)
             advance()
         return
-    make_templates()  # once here, not once per worker
-    pool = ForkedWorkers(
-        list(range(len(jobs))), write, lambda _: advance(), workers, life=WORKER_LIFE
-    )
+    pool = ForkedWorkers(list(range(len(jobs))), write, lambda _: advance(), workers)
     with running(pool):
         pool.poll(block=True)
 
@@ -407,12 +401,12 @@ def build_site(
             notice=SYNTHETIC_NOTICE if monitor.synthetic else "",
         )
         pages = len(site_plan.jobs)
+        make_templates()  # once here, not once per worker that generates pages
         generated: dict[str, GeneratedPage] = {}
         if generates_pages(config):  # made where they are rendered: no Markdown on disk
             generated = {
                 job.path: GeneratedPage(job.in_nav, job.markdown) for job in site_plan.jobs
             }
-            make_templates()  # once here, not once per page worker
         else:
             reporter.stage("writing pages", pages)
             _write_pages(site_plan.jobs, docs, reporter.advance)

@@ -791,11 +791,6 @@ class _SearchAfter(BasePlugin):
 # with workers against 3.1-3.3 s without; a 13-page site takes 0.05 s longer with them.
 PAGE_WORKERS_FROM = 50
 _PAGES_PER_CHUNK = 16
-# Pages a worker builds before a fresh fork takes over: a worker copies the parent's memory
-# it reads (reference counts change), and pages generated in the build read much of it (a
-# national build, all processes together: 1,735 MB with workers kept for the whole
-# build, 1,426 MB with fresh forks).
-_PAGES_PER_WORKER = 2000
 
 
 class _WorkerLog(logging.Handler):
@@ -919,7 +914,6 @@ class _PageWorkers(BasePlugin):
             self._receive,
             self.workers,
             chunk=_PAGES_PER_CHUNK,
-            life=_PAGES_PER_WORKER,
             setup=self._in_worker,
         )
         self._pool.start()
