@@ -209,23 +209,9 @@ def build_national(root: Path, n_wijken: int) -> Path:
     and buurt (the shape of ``site_scale.py --national``), built; returns the site."""
     import subprocess
 
-    import yaml
+    from site_scale import national_monitor
 
-    from wijkmonitor.demo.national import write_monitor
-
-    monitor = write_monitor(
-        root / "monitor",
-        n_gemeenten=max(1, round(n_wijken / 9.3)),
-        n_wijken=n_wijken,
-        n_buurten=round(n_wijken * 13000 / 3300),
-        n_indicators=10,
-        years=range(2014, 2020),
-    )
-    yml = monitor / "monitor.yml"
-    yml.write_text(yml.read_text() + "settings:\n  area_pages: [wijk, buurt]\n")
-    site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    site_config.pop("nav", None)
-    (monitor / "mkdocs.yml").write_text(yaml.safe_dump(site_config))
+    monitor = national_monitor(root / "monitor", n_wijken)
     site = root / "site"
     wijkmonitor = str(Path(sys.executable).with_name("wijkmonitor"))
     start = time.perf_counter()

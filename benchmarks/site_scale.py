@@ -160,6 +160,26 @@ def site_shape(site_dir: Path) -> dict[str, int]:
     return shape
 
 
+def national_monitor(root: Path, n_wijken: int, n_indicators: int = 10, n_years: int = 6) -> Path:
+    """A seeded national monitor (wijkmonitor/demo/national.py) of ``n_wijken`` wijken,
+    W/9.3 gemeenten and ~3.9 buurten per wijk, with a page for every gemeente, wijk and
+    buurt (settings.area_pages) and this project's site settings without its pages."""
+    monitor = write_monitor(
+        root,
+        n_gemeenten=max(1, round(n_wijken / 9.3)),
+        n_wijken=n_wijken,
+        n_buurten=round(n_wijken * 13000 / 3300),
+        n_indicators=n_indicators,
+        years=range(2019 - n_years + 1, 2020),
+    )
+    yml = monitor / "monitor.yml"
+    yml.write_text(yml.read_text() + "settings:\n  area_pages: [wijk, buurt]\n")
+    site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    site_config.pop("nav", None)
+    (monitor / "mkdocs.yml").write_text(yaml.safe_dump(site_config))
+    return monitor
+
+
 def national(sizes: list[int], n_indicators: int, n_years: int) -> None:
     """Build national monitors with a page for every gemeente, wijk and buurt; then a
     bare mkdocs-material site of the same shape, and our build again after one indicator
@@ -169,19 +189,9 @@ def national(sizes: list[int], n_indicators: int, n_years: int) -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="wijkmonitor-bench-national-") as tmp:
         for n_wijken in sizes:
-            monitor = write_monitor(
-                Path(tmp) / f"national-{n_wijken}",
-                n_gemeenten=max(1, round(n_wijken / 9.3)),
-                n_wijken=n_wijken,
-                n_buurten=round(n_wijken * 13000 / 3300),
-                n_indicators=n_indicators,
-                years=range(2019 - n_years + 1, 2020),
+            monitor = national_monitor(
+                Path(tmp) / f"national-{n_wijken}", n_wijken, n_indicators, n_years
             )
-            yml = monitor / "monitor.yml"
-            yml.write_text(yml.read_text() + "settings:\n  area_pages: [wijk, buurt]\n")
-            site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-            site_config.pop("nav", None)
-            (monitor / "mkdocs.yml").write_text(yaml.safe_dump(site_config))
             site_dir = Path(tmp) / f"site-{n_wijken}"
             build = [wijkmonitor, "build", str(monitor), "--site-dir", str(site_dir)]
             ours = measure(build)

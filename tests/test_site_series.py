@@ -1,14 +1,18 @@
-"""The rows of figures of each area page (sitedata.SeriesByRegion), built per region when
-a page asks: the same rows, in the same order, as the results say."""
+"""The rows of each area page (sitedata: its figures by year, its changes, its spine
+rows), built per region when a page asks: the same rows, in the same order, as the
+results say."""
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from tests.conftest import write_monitor
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
-from wijkmonitor.website.sitedata import SeriesByRegion, YearRow
+from wijkmonitor.core.spine import SPINE_COLUMNS, spine_table
+from wijkmonitor.website.sitedata import ChangeRow, SeriesByRegion, YearRow, site_data
 
 
 def test_each_region_gets_its_own_rows_in_period_order(tmp_path):
@@ -32,3 +36,35 @@ def test_no_figures_no_rows(tmp_path):
     results = compute_results(load_monitor(write_monitor(tmp_path / "m")))
     series = SeriesByRegion(results.values.iloc[0:0])
     assert len(series) == 0 and list(series) == []
+
+
+def test_change_and_spine_rows_are_the_tables_rows_by_region(tmp_path):
+    """site.change and site.spine, built per region when a page asks, hold each row of
+    the changes and spine tables once, under its region and indicator, and nothing else."""
+    results = compute_results(load_monitor(write_monitor(tmp_path / "m")))
+    site = site_data(results)
+    expected = {
+        (r.region, r.indicator): r
+        for r in site.changes.assign(gap_note=site.changes["gap_note"].fillna("")).itertuples()
+    }
+    got = {(region, ind): row for region in site.change for ind, row in site.change[region].items()}
+    assert got.keys() == expected.keys() and len(got) == len(site.changes) > 0
+    for key, row in got.items():
+        assert isinstance(row, ChangeRow)
+        want = expected[key]
+        assert row.development == want.development and row.gap_note == want.gap_note
+        assert row.latest_period == want.latest_period
+        assert math.isclose(row.gap_change, want.gap_change, rel_tol=0, abs_tol=0) or (
+            math.isnan(row.gap_change) and math.isnan(want.gap_change)
+        )
+    directions = {i: ind.direction for i, ind in site.indicators.items()}
+    table = spine_table(site.values, site.monitor.regions, directions)
+    paged = set(site.focus_areas) | set(site.gemeenten)
+    table = table[table["region"].isin(paged)]
+    spine = [row for region in site.spine for row in site.spine[region].values()]
+    assert {r.region for r in spine} <= paged and len(spine) == len(table) > 0
+    rebuilt = pd.DataFrame(spine, columns=SPINE_COLUMNS).reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        rebuilt.astype(object), table.reset_index(drop=True).astype(object), check_dtype=False
+    )
+    assert site.spine.get("nowhere", {}) == {} and site.change.get("nowhere", {}) == {}
