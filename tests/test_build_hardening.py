@@ -182,7 +182,7 @@ def test_the_next_build_removes_what_a_killed_build_left(built):
 
 @pytest.mark.parametrize(
     ("file_size", "failing"),
-    [(0, "site/downloads/indicators.json"), (100_000, "site/assets/wijkmonitor/vega.js")],
+    [(0, "site/downloads/results.csv"), (100_000, "site/assets/wijkmonitor/vega.js")],
     ids=["first-file", "vega-bundle"],
 )
 def test_a_full_disk_during_a_build_names_the_file_of_the_site(built, file_size, failing):
