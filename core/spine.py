@@ -63,7 +63,7 @@ _GROUP = ["indicator", "level", "reference_level"]
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a column's values (-1 for missing) and the distinct values."""
-    return pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    return pd.factorize(column.to_numpy(dtype=object))
 
 
 def _latest_of_groups(values: pd.DataFrame, level: pd.Series) -> pd.DataFrame:
@@ -108,6 +108,8 @@ def spine_table(
     figure in the group's latest period keep their row, with the status of their cell.
     """
     level = regions["level"].astype(str)
+    # Each comparable group's rows of its latest period with a published figure; groups
+    # without one have none.
     values = _latest_of_groups(values, level)
     frame = pd.DataFrame(
         {
@@ -138,10 +140,6 @@ def spine_table(
 
     if not published.any():  # nothing published (or no indicator at all): no rows
         return pd.DataFrame(columns=SPINE_COLUMNS)
-    # The latest period in which the group has a published figure.
-    latest = frame[published].groupby(_GROUP, sort=False)["period"].max().rename("latest")
-    frame = frame.join(latest, on=_GROUP, how="inner")
-    frame = frame[frame["period"] == frame["latest"]].drop(columns="latest")
     shown = frame[frame["value"].notna()].groupby(_GROUP, sort=False)["value"]
     spread = pd.DataFrame(
         {
