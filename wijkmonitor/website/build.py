@@ -24,13 +24,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
 from wijkmonitor.core.atomic import OWNER, WRITE_ERRORS, located, naming, owner_tag, remove_stale
-from wijkmonitor.core.compute import compute_results
+from wijkmonitor.core.compute import Results, compute_results
 from wijkmonitor.core.inputfiles import input_tree, read_input
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
@@ -39,7 +39,7 @@ from wijkmonitor.environment import source_date_epoch
 from wijkmonitor.forked_workers import ForkedWorkers, can_fork, running, worker_count
 from wijkmonitor.website.assets import site_assets, theme_overrides
 from wijkmonitor.website.charts import make_templates
-from wijkmonitor.website.generate import SitePlan, plan
+from wijkmonitor.website.generate import REGION_PAGES, REGION_PAGES_SKIP, SitePlan, plan
 from wijkmonitor.website.mkdocs_build import (
     ASSET_DIR,
     GeneratedPage,
@@ -50,10 +50,20 @@ from wijkmonitor.website.mkdocs_build import (
     run_build,
 )
 from wijkmonitor.website.page_frame import SYNTHETIC_NOTICE
+from wijkmonitor.website.page_keys import page_key, results_keys
+from wijkmonitor.website.page_store import (
+    CACHE_DIR,
+    KeptPage,
+    PageStore,
+    forget,
+    link_previous,
+    manifest_path,
+)
 from wijkmonitor.website.sitedata import SiteData
 from wijkmonitor.worker_signals import leave_signals_to_parent
 
 SITE_SRC = "site_src"
+DOWNLOADS = "downloads"  # the folder of the results' CSV files, in the docs and the site
 MARKER = ".wijkmonitor-site"  # marks a directory this command may replace
 
 
@@ -78,6 +88,7 @@ class BuildSummary:
     # The monitor's warnings (core.problems.Problem, warning=True), for the CLI to print.
     warnings: tuple = ()
     profiles: int = 0  # PDF profiles written (build --pdf)
+    reused: int = 0  # pages taken unchanged from the previous build (page_store.py)
 
 
 class TargetError(ProblemsError):
@@ -200,6 +211,30 @@ def write_profiles(
     return len(site.area_codes)
 
 
+def _downloads(
+    results: Results, folder: Path, store: PageStore | None, built: date | None, pdf: bool
+) -> dict[str, str]:
+    """Write results.csv and changes.csv into the docs tree, or with a store, link the
+    previous build's when the results are the same; return the keys of the groups of
+    pages (``PageJob.reads``), none without a store."""
+    if store is None:
+        write_results(results, folder)
+        return {}
+    keys = results_keys(results, REGION_PAGES_SKIP, built, pdf)
+    names = ("results.csv", "changes.csv")
+    found = [store.reusable(f"{DOWNLOADS}/{name}", keys.downloads) for name in names]
+    if all(found):  # the same bytes, without writing 170 MB again
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, reusable in zip(names, found, strict=True):
+            link_previous(reusable, str(folder / name))
+    else:
+        write_results(results, folder)
+    for name in names:
+        path = f"{DOWNLOADS}/{name}"
+        store.keep(path, KeptPage(keys.downloads, path, [], [], {}, []))
+    return {REGION_PAGES: keys.region_pages}
+
+
 def write_files(site_plan: SitePlan, docs: Path) -> None:
     """Write the generated files besides the pages into the docs tree (the results' CSV
     files are written by build_site, while it plans the pages)."""
@@ -240,9 +275,12 @@ def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
 
 def stamp_times(site: Path, epoch: int) -> None:
     """Give every file and directory of the site the same modification time."""
-    for path in sorted(site.rglob("*"), reverse=True):  # children before their directory
-        os.utime(path, (epoch, epoch), follow_symlinks=False)
-    os.utime(site, (epoch, epoch))
+    times = (epoch, epoch)
+    for top, dirs, files in os.walk(site, topdown=False):  # children before their folder
+        links = [d for d in dirs if os.path.islink(os.path.join(top, d))]  # not walked
+        for name in (*files, *links):
+            os.utime(os.path.join(top, name), times, follow_symlinks=False)
+        os.utime(top, times, follow_symlinks=False)
 
 
 def _release_memory() -> None:
@@ -368,9 +406,12 @@ def build_site(
     site_dir: Path | None = None,
     reporter: Reporter | None = None,
     pdf: bool = False,
+    cache: bool = True,
 ) -> BuildSummary:
     """Build the monitor's site into ``site_dir`` (default: <monitor>/site); with ``pdf``
-    (or the monitor's ``settings.pdf_profiles``) a PDF profile per area page as well."""
+    (or the monitor's ``settings.pdf_profiles``) a PDF profile per area page as well.
+    With ``cache``, pages whose inputs are unchanged are taken from the previous build of
+    the same site directory (``page_store.py``; the result is the same bytes)."""
     started = time.perf_counter()
     reporter = reporter or _Silent()
     monitor_dir = Path(monitor_dir)
@@ -389,6 +430,9 @@ def build_site(
     # Absolute: mkdocs takes relative paths in its config as relative to mkdocs.yml.
     prefix = f".{target.name}.tmp-{owner_tag()}-"
     work = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent)).absolute()
+    cache_dir = monitor_dir / CACHE_DIR
+    store = PageStore.load(cache_dir, target) if cache else None
+    swapped = False
     try:
         docs, out, overrides = work / "docs", work / "site", work / "overrides"
         # results.csv and changes.csv are written while the pages are planned (Arrow's
@@ -396,11 +440,11 @@ def build_site(
         # before anything forks (a fork copies only the thread that forks). The block
         # waits for them however it ends.
         with ThreadPoolExecutor(1, thread_name_prefix="downloads") as downloads:
-            written = downloads.submit(write_results, results, docs / "downloads")
+            keyed = downloads.submit(_downloads, results, docs / "downloads", store, built, pdf)
             site_plan = plan(
                 results, repo_url=monitor.config.repo_url, pdf_profiles=pdf, build_date=built
             )
-            written.result()
+            groups = keyed.result()
         config = merged_config(
             read_site_config(monitor_dir / "mkdocs.yml"),
             title=monitor.title,
@@ -415,9 +459,16 @@ def build_site(
         generated: dict[str, GeneratedPage] = {}
         if generates_pages(config):  # made where they are rendered: no Markdown on disk
             generated = {
-                job.path: GeneratedPage(job.in_nav, job.markdown) for job in site_plan.jobs
+                job.path: GeneratedPage(
+                    job.in_nav,
+                    job.markdown,
+                    page_key(groups[job.reads], job.path, job.extra) if job.reads in groups else "",
+                )
+                for job in site_plan.jobs
             }
         else:
+            store = None  # pages written as files: made and rendered every build
+            site_plan.data.prepare_region_pages()  # before the page writers fork
             reporter.stage("writing pages", pages)
             _write_pages(site_plan.jobs, docs, reporter.advance)
         write_files(site_plan, docs)
@@ -432,6 +483,13 @@ def build_site(
             raise ProblemsError(conflicts + exc.problems) from None
         if conflicts:
             raise ProblemsError(conflicts)
+        region_pages = {job.path for job in site_plan.jobs if job.reads == REGION_PAGES}
+        prepare = site_plan.data.prepare_region_pages
+
+        def before_workers(paths: list[str]) -> None:
+            if not region_pages.isdisjoint(paths):
+                prepare()
+
         # Before mkdocs starts (and forks its page workers): let go of what the pages
         # still to generate do not need (with the pages written: the results too).
         warnings = tuple(monitor.warnings)
@@ -442,18 +500,34 @@ def build_site(
             config["extra"] = {**config["extra"], "wijkmonitor_build_date": day}
         reporter.stage("rendering site", pages)
         try:
-            run_build(config, monitor_dir / "mkdocs.yml", reporter.advance, pages=generated)
+            run_build(
+                config,
+                monitor_dir / "mkdocs.yml",
+                reporter.advance,
+                pages=generated,
+                store=store,
+                before_workers=before_workers,
+                scratch_docs=True,
+            )
         except TemplateError as exc:
             raise _template_problem(monitor_dir, exc) from None
         _write(out / MARKER, "built by wijkmonitor; may be replaced by the next build\n")
         if epoch is not None:
             stamp_times(out, epoch)
+        # The manifest of the site about to be replaced goes first (a crash after the swap
+        # must not leave it describing files that are gone); this build's after the swap.
+        forget(manifest_path(cache_dir, target))
+        ours = (out / MARKER).stat().st_ino  # which site the manifest may describe
         swap_into_place(out, target, work)
+        swapped = True
     except OSError as exc:
         # Disk full and the like: say which file of the site (or at least which site),
         # never a temporary path, a path in site-packages (a copy's source) or none.
         raise _site_error(exc, work, target) from None
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # with the old site: before the manifest
+        if swapped and store is not None:
+            store.save(MARKER, ours)
     seconds = time.perf_counter() - started
-    return BuildSummary(pages, seconds, target, warnings, profiles)
+    reused = store.reused if store is not None else 0
+    return BuildSummary(pages, seconds, target, warnings, profiles, reused)

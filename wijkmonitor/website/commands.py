@@ -26,6 +26,12 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
         help="also write a printable A4 profile per area: /downloads/profiel/<id>.pdf "
         "(or settings: pdf_profiles: true in monitor.yml)",
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="make and render every page, taking none from the previous build "
+        "(the cache is DIR/.wijkmonitor-cache/, safe to delete)",
+    )
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
@@ -82,11 +88,11 @@ def _progress() -> Any:
     )
 
 
-def _build(monitor_dir: Path, site_dir: Path | None, pdf: bool = False) -> Any:
+def _build(monitor_dir: Path, site_dir: Path | None, pdf: bool = False, cache: bool = True) -> Any:
     from wijkmonitor.website.build import build_site
 
     with _progress() as progress:
-        summary = build_site(monitor_dir, site_dir, RichReporter(progress), pdf=pdf)
+        summary = build_site(monitor_dir, site_dir, RichReporter(progress), pdf=pdf, cache=cache)
     for warning in summary.warnings:  # after the progress bar has gone
         print(warning, file=sys.stderr)
     return summary
@@ -95,7 +101,12 @@ def _build(monitor_dir: Path, site_dir: Path | None, pdf: bool = False) -> Any:
 def _summary(summary: Any) -> str:
     n = summary.profiles
     profiles = f" and {n} PDF profile{'' if n == 1 else 's'}" if n else ""
-    return f"{summary.pages} pages{profiles} in {summary.seconds:.1f} s -> {summary.site_dir}"
+    made = summary.pages - summary.reused
+    if summary.reused:  # what this build made, and what it took from the previous one
+        pages = f"{made} of {summary.pages} pages made ({summary.reused} unchanged, reused)"
+    else:
+        pages = f"{summary.pages} pages"
+    return f"{pages}{profiles} in {summary.seconds:.1f} s -> {summary.site_dir}"
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -104,7 +115,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         # A site directory it may not use is a ProblemsError (TargetError), printed by main.
-        summary = _build(args.dir, args.site_dir, args.pdf)
+        summary = _build(args.dir, args.site_dir, args.pdf, cache=not args.no_cache)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1

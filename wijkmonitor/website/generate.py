@@ -43,6 +43,14 @@ from wijkmonitor.website.sitedata import SiteData, site_data
 
 Nav = list[dict[str, "str | Nav"]]
 
+# The region pages (gemeente and area pages, 17,000 on a national site, and the lists of
+# a level's regions outside the navigation) are made of the
+# results and the monitor, except these fields of its indicators: only the indicator's
+# own page and the definitions page show them, so editing them leaves every region page
+# as it was (tests/test_page_cache.py checks this for every region page of the demo).
+REGION_PAGES = "region pages"
+REGION_PAGES_SKIP = frozenset({"definition", "notes"})
+
 
 @dataclass(frozen=True)
 class PageJob:
@@ -53,6 +61,11 @@ class PageJob:
     path: str
     in_nav: bool
     make: Callable[[], Page]
+    # What the page is made of, for reusing it from the previous build (page_keys.py):
+    # REGION_PAGES for the region pages, "" for a page that may read anything (made
+    # every build); and the text plugins add to it (their sections).
+    reads: str = ""
+    extra: str = ""
 
     def __call__(self) -> Page:
         page = self.make()
@@ -107,8 +120,12 @@ def plan(
     p = functools.partial
     extra = plugin_contributions(site)
 
-    def job(path: str, make: Callable[[], Page], in_nav: bool = True) -> PageJob:
-        return PageJob(path, in_nav, _sectioned(extra.sections, path, make))
+    def job(path: str, make: Callable[[], Page], in_nav: bool = True, reads: str = "") -> PageJob:
+        own = "".join(f"{s.title}\n{s.markdown}\n" for s in extra.sections.get(path, []))
+        return PageJob(path, in_nav, _sectioned(extra.sections, path, make), reads, own)
+
+    def region_job(path: str, make: Callable[[], Page]) -> PageJob:
+        return job(path, make, in_nav=False, reads=REGION_PAGES)
 
     jobs = [
         job(addr.HOME, p(home_page, site)),
@@ -126,14 +143,14 @@ def plan(
         job(addr.indicator_page(i.id), p(indicator_page, site, i), in_nav=False)
         for i in monitor.indicators.values()
     ]
-    jobs += [job(addr.gemeente_page(g), p(gemeente_page, site, g), False) for g in site.gemeenten]
-    jobs += [job(site.page_of(a), p(area_page, site, a), False) for a in site.focus_areas]
+    jobs += [region_job(addr.gemeente_page(g), p(gemeente_page, site, g)) for g in site.gemeenten]
+    jobs += [region_job(site.page_of(a), p(area_page, site, a)) for a in site.focus_areas]
     # Every region of the levels in settings.area_pages (issue 12): one job per page,
     # and an index per level; /wijk/ is areas_index, which lists the wijken too.
     paged = [c for codes in site.paged.values() for c in codes]
-    jobs += [job(site.page_of(c), p(area_page, site, c), False) for c in paged]
+    jobs += [region_job(site.page_of(c), p(area_page, site, c)) for c in paged]
     jobs += [
-        job(addr.level_index(lv), p(level_index, site, lv), False)
+        region_job(addr.level_index(lv), p(level_index, site, lv))
         for lv in site.paged
         if lv != "wijk"
     ]

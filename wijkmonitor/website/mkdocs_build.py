@@ -22,11 +22,16 @@ pages never go through the disk (only with no plugin but search: ``generates_pag
 
 from __future__ import annotations
 
+import hashlib
 import html
+import importlib.metadata
 import io
+import json
 import logging
 import os
 import re
+import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
@@ -44,6 +49,8 @@ from mkdocs.utils import yaml_load
 
 from wijkmonitor.forked_workers import ForkedWorkers, can_fork, worker_count
 from wijkmonitor.website.markup import SEARCH_MODES, SUMMARY_CLASS
+from wijkmonitor.website.page_keys import plain
+from wijkmonitor.website.page_store import KeptPage, PageStore, Reusable, link_previous
 
 ASSET_DIR = "assets/wijkmonitor"
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "tables", "toc")
@@ -333,6 +340,9 @@ class GeneratedPage:
 
     in_nav: bool
     markdown: Callable[[], str]
+    # What the page is made of ("" for: anything): with a store of the previous build's
+    # pages (run_build), a page whose key and rendering are unchanged is taken from there.
+    key: str = ""
 
 
 class _GeneratedFile(File):
@@ -791,6 +801,7 @@ class _SearchAfter(BasePlugin):
 # with workers against 3.1-3.3 s without; a 13-page site takes 0.05 s longer with them.
 PAGE_WORKERS_FROM = 50
 _PAGES_PER_CHUNK = 16
+_LOOK_EVERY = 0.005  # seconds
 
 
 class _WorkerLog(logging.Handler):
@@ -820,17 +831,57 @@ class _PageFailed(Exception):
         return (_PageFailed, (self.error, self.records))
 
 
+class _Linking:
+    """Put the previous build's files of reused pages in place, on a thread."""
+
+    def __init__(self, files: list[tuple[Reusable, str]]) -> None:
+        self._files, self._error = files, None
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="reused-pages", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for found, destination in self._files:
+                if self._stopped:
+                    return
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                link_previous(found, destination)
+        except BaseException as exc:  # raised again by finish(), in the build
+            self._error = exc
+
+    def finish(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._thread.join()
+
+
 class _PageWorkers(BasePlugin):
     """Replaces mkdocs' ``_populate_page`` and ``_build_page`` during a build (see
     ``patched``): pages outside the navigation are skipped by mkdocs and built by the
     workers, started when mkdocs builds its first page, collected as they come."""
 
     def __init__(
-        self, site: _SitePlugin, hold: _HoldContent, shells: _ShellReuse, custom_dir: Any
+        self,
+        site: _SitePlugin,
+        hold: _HoldContent,
+        shells: _ShellReuse,
+        custom_dir: Any,
+        store: PageStore | None = None,
+        render: str = "",
+        before_workers: Callable[[list[str]], None] | None = None,
     ) -> None:
         super().__init__()
         self.site, self.hold, self.shells = site, hold, shells
         self.custom_dir = custom_dir  # the theme's, as the config gives it
+        self.store = store  # the previous build's pages, and this build's
+        self.render = render  # render_key of the config, then with the docs tree's files
+        self.before_workers = before_workers
+        self._linking: _Linking | None = None
         self.workers = worker_count() if can_fork() else 1
         self.outside: set[str] = set()  # pages the workers build
         self.built = 0  # pages the workers built (for tests and benchmarks)
@@ -841,6 +892,7 @@ class _PageWorkers(BasePlugin):
         self._entries: list | None = None  # the search index's entries
         self._by_page: dict[int, list] = {}  # doc_files index -> its search entries
         self._calls = 0
+        self._looked = 0.0  # when the parent last took the workers' results
         self._pool: ForkedWorkers | None = None
         self._log = _WorkerLog()
 
@@ -848,7 +900,9 @@ class _PageWorkers(BasePlugin):
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         listed = {page.file.src_uri for page in nav.pages}
         outside = {f.src_uri for f in files.documentation_pages() if f.src_uri not in listed}
-        if self.workers >= 2 and len(outside) >= PAGE_WORKERS_FROM:
+        if len(outside) >= PAGE_WORKERS_FROM and (
+            self.workers >= 2 or (self.store is not None and can_fork())
+        ):  # with one core, a worker still lets the previous build's pages be taken
             self.outside = outside
         self._files = files
         search = [p for p in config.plugins.values() if hasattr(p, "search_index")]
@@ -870,6 +924,8 @@ class _PageWorkers(BasePlugin):
             steps._populate_page, steps._build_page = self._populate, self._build
             if self._pool is not None:
                 self._pool.stop()
+            if self._linking is not None:  # nothing writes into the site after the build
+                self._linking.stop()
 
     def _populate_page(self, page: Any, config: Any, files: Any, dirty: bool = False) -> None:
         if page.file.src_uri not in self.outside:
@@ -883,15 +939,24 @@ class _PageWorkers(BasePlugin):
         if not self._calls:
             self._args = args
         index, self._calls = self._calls, self._calls + 1
-        if page.file.src_uri not in self.outside:  # its entries go in mkdocs' order at the end
+        own = page.file.src_uri not in self.outside
+        if own:  # its entries go in mkdocs' order at the end
             self._by_page[index] = self._entries_of(self._build, page, *args, **kwargs)
         if self._pool is None:
             # After the first page, when it is the parent's: the theme templates it compiled
             # are inherited by every worker, each fresh fork included (8 fewer compiles each).
             self._start(args[1])
-        self._collect(wait=False)
+        # The workers' results, and more work for them, after each page built here, and
+        # every few milliseconds while passing the workers' pages (a look at the pipes for
+        # each of 17,000 pages took 1.3 s of a national rebuild).
+        now = time.monotonic()
+        if own or now - self._looked >= _LOOK_EVERY:
+            self._looked = now
+            self._collect(wait=False)
         if self._calls == len(args[1]):  # the last page: wait for all of them
             self._collect(wait=True)
+            if self._linking is not None:
+                self._linking.finish()
             if self._entries is not None:
                 self._entries[:] = [e for i in sorted(self._by_page) for e in self._by_page[i]]
 
@@ -908,13 +973,23 @@ class _PageWorkers(BasePlugin):
 
     def _start(self, doc_files: Any) -> None:
         todo = [i for i, f in enumerate(doc_files) if f.src_uri in self.outside]
+        if self.store is not None:
+            files = "\n".join(f.src_uri for f in doc_files)
+            self.render = hashlib.blake2b(
+                f"{self.render}\n{files}".encode(), digest_size=20
+            ).hexdigest()
+            links: list[tuple[Reusable, str]] = []
+            todo = [i for i in todo if not self._reuse(i, doc_files[i], links)]
+            # The reused pages' files are linked on a thread (mkdir and link wait for the
+            # disk, not for Python) while the workers make the others.
+            self._linking = _Linking(links)
+        if self.before_workers is not None:
+            self.before_workers([doc_files[i].src_uri for i in todo])
+        # Chunks of 16 pages, fewer when there are few (a rebuild's few changed pages,
+        # often heavy ones, then go to every worker).
+        chunk = min(_PAGES_PER_CHUNK, max(1, len(todo) // (4 * self.workers)))
         self._pool = ForkedWorkers(
-            todo,
-            self._one,
-            self._receive,
-            self.workers,
-            chunk=_PAGES_PER_CHUNK,
-            setup=self._in_worker,
+            todo, self._one, self._receive, self.workers, chunk=chunk, setup=self._in_worker
         )
         self._pool.start()
 
@@ -932,15 +1007,42 @@ class _PageWorkers(BasePlugin):
 
     def _receive(self, result: tuple) -> None:
         index, entries, anchors, links, reused, skeletons, records = result
+        self._accept(index, entries, anchors, links, records)
+        self.shells.reused += reused
+        self.site.skeletons += skeletons
+        self.built += 1
+        file = self._args[1][index]
+        key = _page_key(self.render, self.site.pages.get(file.src_uri))
+        if self.store is not None and key:
+            links_to = {uri: sorted(ids) for uri, ids in links}
+            records_ = [list(r) for r in records]
+            kept = KeptPage(key, file.dest_uri, entries, sorted(anchors), links_to, records_)
+            self.store.keep(file.src_uri, kept)
+
+    def _accept(self, index: int, entries: list, anchors: set, links: list, records: list) -> None:
+        """What mkdocs keeps of a page built elsewhere (a worker, the previous build)."""
         self._relog(records)
         page = self._args[1][index].page
         page.present_anchor_ids = anchors
         page.links_to_anchors = {self._files.get_file_from_path(k): v for k, v in links}
         self._by_page[index] = entries
-        self.shells.reused += reused
-        self.site.skeletons += skeletons
-        self.built += 1
         self.site.page_done()
+
+    def _reuse(self, index: int, file: Any, files: list[tuple[Reusable, str]]) -> bool:
+        """Take the page from the previous build if its key and file are unchanged (its
+        file and where it goes added to ``files``)."""
+        key = _page_key(self.render, self.site.pages.get(file.src_uri))
+        found = self.store.reusable(file.src_uri, key) if key else None
+        if found is None or found.kept.file != file.dest_uri:
+            return False
+        kept = found.kept
+        files.append((found, file.abs_dest_path))
+        links = [(uri, set(ids)) for uri, ids in kept.links.items()]
+        records = [tuple(r) for r in kept.records]
+        self._accept(index, kept.search, set(kept.anchors), links, records)
+        self.store.keep(file.src_uri, kept)
+        self.store.reused += 1
+        return True
 
     # In the workers:
 
@@ -1052,24 +1154,69 @@ def _template_error(exc: Exception, custom_dir: str | None) -> TemplateError | N
 
 
 @contextmanager
-def _named_writes() -> Iterator[None]:
+def _named_writes(linked_from: str | None = None) -> Iterator[None]:
     """mkdocs writes pages through ``utils.write_file``, whose failing write() (disk full)
-    names no file: during a build it names the file it was writing."""
+    names no file: during a build it names the file it was writing. ``linked_from``: a
+    docs directory that is the build's own (deleted after it): its files go into the
+    site as hard links, not copies (the results' CSV files are 170 MB at national size)."""
     from mkdocs import utils
 
     from wijkmonitor.core.atomic import naming
 
-    original = utils.write_file
+    original, original_copy = utils.write_file, utils.copy_file
 
     def write_file(content: bytes, output_path: str) -> None:
         with naming(output_path):
             original(content, output_path)
 
-    utils.write_file = write_file
+    def copy_file(source_path: str, output_path: str) -> None:
+        if linked_from and os.path.abspath(source_path).startswith(linked_from + os.sep):
+            os.makedirs(os.path.dirname(output_path), exist_ok=True)
+            try:
+                os.link(source_path, output_path)
+                return
+            except OSError:  # another file system, none with links, a folder: copied
+                pass
+        original_copy(source_path, output_path)
+
+    utils.write_file, utils.copy_file = write_file, copy_file
     try:
         yield
     finally:
-        utils.write_file = original
+        utils.write_file, utils.copy_file = original, original_copy
+
+
+# What renders a page besides its Markdown: mkdocs, the theme and the Markdown libraries.
+RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe")
+
+
+def render_key(config: dict[str, Any]) -> str:
+    """A key of everything the rendering of a generated page depends on besides its own
+    Markdown and address: the site's configuration (the navigation included; not where
+    the build writes), the files of the theme's custom_dir, this adapter and the versions
+    of the renderers. The page workers add the docs tree's list of files."""
+    theme = dict(config.get("theme") or {})
+    custom_dir = theme.pop("custom_dir", None)
+    settings = {k: v for k, v in config.items() if k not in ("docs_dir", "site_dir", "theme")}
+    h = hashlib.blake2b(digest_size=20)
+    versions = [f"{name}=={importlib.metadata.version(name)}" for name in RENDERERS]
+    # A function in mkdocs.yml (!!python/name:) by its name, not its address.
+    h.update(json.dumps([settings, theme, versions], sort_keys=True, default=plain).encode())
+    h.update(Path(__file__).read_bytes())
+    if custom_dir:
+        root = Path(custom_dir)
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            name = path.relative_to(root).as_posix().encode()
+            data = path.read_bytes()
+            h.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little"))
+            h.update(data)
+    return h.hexdigest()
+
+
+def _page_key(render: str, page: GeneratedPage | None) -> str:
+    if page is None or not page.key or not render:
+        return ""
+    return hashlib.blake2b(f"{render}\n{page.key}".encode(), digest_size=20).hexdigest()
 
 
 def _reusable_shells(config: dict[str, Any]) -> bool:
@@ -1102,10 +1249,20 @@ def run_build(
     on_page: Callable[[], None] | None = None,
     shortcuts: bool = True,
     pages: Mapping[str, GeneratedPage] | None = None,
+    store: PageStore | None = None,
+    before_workers: Callable[[list[str]], None] | None = None,
+    scratch_docs: bool = False,
 ) -> Shortcuts:
     """Run a strict mkdocs build of ``config``; raise BuildError with mkdocs' warnings,
     TemplateError when a template of the theme's custom_dir fails. ``pages``: pages to
     generate besides the docs directory's files (by docs path; see ``generates_pages``).
+    ``store``: the previous build's pages; a generated page outside the navigation whose
+    key (``GeneratedPage.key`` with ``render_key``) is unchanged is taken from there, and
+    the store keeps what this build rendered (the page workers do both).
+    ``before_workers``: called with the docs paths the page workers will make, before
+    they fork (to prepare, once, what those pages share). ``scratch_docs``: the docs
+    directory is the build's own, deleted after it, so its files may be linked into the
+    site instead of copied.
     ``shortcuts=False`` renders every page as mkdocs itself does: Python-Markdown, then
     its template (the tests compare the two)."""
     logger = logging.getLogger("mkdocs")
@@ -1118,7 +1275,8 @@ def run_build(
     reuse_shells = shortcuts and _reusable_shells(config)
     page_workers = shortcuts and _only_search(config)
     try:
-        with _reproducible(), _named_writes():
+        linked_from = os.path.abspath(config["docs_dir"]) if scratch_docs else None
+        with _reproducible(), _named_writes(linked_from):
             cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
             site = _SitePlugin(on_page, skeletons=shortcuts, pages=pages)
             cfg.plugins["wijkmonitor"] = site
@@ -1128,7 +1286,8 @@ def run_build(
             cfg.plugins["wijkmonitor-search-after"] = _SearchAfter(before)
             shells = _ShellReuse(reuse_shells)
             cfg.plugins["wijkmonitor-shells"] = shells
-            workers = _PageWorkers(site, hold, shells, custom_dir)
+            render = render_key(config) if store is not None else ""
+            workers = _PageWorkers(site, hold, shells, custom_dir, store, render, before_workers)
             if page_workers:
                 cfg.plugins["wijkmonitor-page-workers"] = workers
             with workers.patched() if page_workers else nullcontext():

@@ -6,8 +6,9 @@ only look things up, so the build stays linear in the number of pages.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -73,7 +74,7 @@ class SiteData:
     totals_of_gemeente: dict[str, list[str]]
     # region -> indicator -> its years (sorted) / its change since the baseline
     series: Mapping[str, dict[str, list[YearRow]]] = field(repr=False)
-    change: dict[str, dict[str, ChangeRow]] = field(repr=False)
+    change: Mapping[str, dict[str, ChangeRow]] = field(repr=False)
     changes_by_indicator: dict[str, pd.DataFrame] = field(repr=False)
     periods: list[int] = field(default_factory=list)
     gemeente: dict[str, str] = field(default_factory=dict)  # shown region -> its gemeente
@@ -81,10 +82,10 @@ class SiteData:
     cell_counts: dict[str, int] = field(default_factory=dict)  # status symbol -> cells
     pdf_profiles: bool = False  # the build writes a PDF profile per area page (build --pdf)
     # indicator -> data source -> periods (core/lineage.py), for "Bronnen" on area pages
-    data_sources: dict[str, dict[str, list[int]]] = field(default_factory=dict, repr=False)
+    data_sources: Mapping[str, dict[str, list[int]]] = field(default_factory=dict, repr=False)
     build_date: date | None = None  # from SOURCE_DATE_EPOCH; None: the site names no date
     # region -> indicator -> its spine row (focus areas and gemeenten: their pages)
-    spine: dict[str, dict[str, SpineRow]] = field(default_factory=dict, repr=False)
+    spine: Mapping[str, dict[str, SpineRow]] = field(default_factory=dict, repr=False)
     # Base levels whose every region has a page (settings.area_pages): level -> codes,
     # sorted by name; and parent -> its paged children (gemeente -> wijken, wijk -> buurten).
     paged: dict[str, list[str]] = field(default_factory=dict, repr=False)
@@ -130,6 +131,39 @@ class SiteData:
         """The indicator's formula and comparison kinds, as resolved on loading."""
         return self.monitor.kinds[indicator.id]
 
+    def prepare_region_pages(self) -> None:
+        """Arrange now what region pages read and other pages do not (or only in part),
+        before processes that make them fork and would each arrange it again."""
+        for part in (self.series, self.change, self.spine, self.data_sources):
+            prepare = getattr(part, "prepare", None)
+            if prepare is not None:
+                prepare()
+
+
+class Later(Mapping):
+    """A mapping arranged when it is first read: a rebuild that takes every region page
+    from the previous build never reads the spine rows (a second at national size)."""
+
+    def __init__(self, make: Callable[[], Mapping]):
+        self._make: Callable[[], Mapping] | None = make
+        self._value: Mapping = {}
+
+    def prepare(self) -> None:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+
+    def __getitem__(self, key: object) -> object:
+        self.prepare()
+        return self._value[key]
+
+    def __iter__(self) -> Iterator:
+        self.prepare()
+        return iter(self._value)
+
+    def __len__(self) -> int:
+        self.prepare()
+        return len(self._value)
+
 
 def _sorted_codes(regions: pd.DataFrame, mask: pd.Series) -> list[str]:
     chosen = regions[mask]
@@ -173,6 +207,14 @@ class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
     in the build process and in every worker that writes pages."""
 
     def __init__(self, values: pd.DataFrame):
+        self._values: pd.DataFrame | None = values  # put in order when first read
+        self._recent: OrderedDict[str, dict[str, list[YearRow]]] = OrderedDict()
+
+    def prepare(self) -> None:
+        """Put the rows in order now (before forking processes that read them)."""
+        values, self._values = self._values, None
+        if values is None:
+            return
         # The rows' order, by region, indicator and period (stable), on integer codes;
         # each region's rows are taken in that order when a page asks for them (putting
         # the whole table in order took a second at national size).
@@ -197,7 +239,6 @@ class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else []
         ends = [*starts[1:], len(ordered)] if len(ordered) else []
         self._spans = {str(names[ordered[a]]): (a, b) for a, b in zip(starts, ends, strict=True)}
-        self._recent: OrderedDict[str, dict[str, list[YearRow]]] = OrderedDict()
 
     # Pages ask for the same regions again and again (a wijk's page for its gemeente, an
     # indicator page per indicator for every area): the last few stay built.
@@ -208,6 +249,7 @@ class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
         if recent is not None:
             self._recent.move_to_end(region)
             return recent
+        self.prepare()
         start, end = self._spans[region]
         rows = self._order[start:end]
         nested: dict[str, list[YearRow]] = {}
@@ -220,10 +262,48 @@ class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
         return nested
 
     def __iter__(self) -> Iterator[str]:
+        self.prepare()
         return iter(self._spans)
 
     def __len__(self) -> int:
+        self.prepare()
         return len(self._spans)
+
+
+class ChangesByRegion(Mapping[str, dict[str, ChangeRow]]):
+    """region -> indicator -> its change since the baseline. Region pages read every
+    region's (arranged all at once: half a second at national size); theme pages read a
+    few, each taken from the table on its own, so a rebuild that makes no region page
+    never arranges them all."""
+
+    FEW = 32  # regions taken one by one before all are arranged
+
+    def __init__(self, changes: pd.DataFrame):
+        self._frame = changes
+        self._all: dict[str, dict[str, ChangeRow]] | None = None
+        self._few: dict[str, dict[str, ChangeRow]] = {}
+
+    def prepare(self) -> None:
+        if self._all is None:
+            self._all, self._few = _changes(self._frame), {}
+
+    def __getitem__(self, region: str) -> dict[str, ChangeRow]:
+        if self._all is None and region in self._few:
+            return self._few[region]
+        if self._all is None and len(self._few) < self.FEW:
+            rows = _changes(self._frame[self._frame["region"] == region])
+            self._few[region] = rows[region]  # KeyError: no changes, as in the whole
+            return self._few[region]
+        self.prepare()
+        return self._all[region]
+
+    def __iter__(self) -> Iterator[str]:
+        self.prepare()
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        self.prepare()
+        return len(self._all)
 
 
 def _changes(changes: pd.DataFrame) -> dict[str, dict[str, ChangeRow]]:
@@ -308,7 +388,7 @@ def site_data(
         areas_of_gemeente=areas_of_gemeente,
         totals_of_gemeente=totals_of_gemeente,
         series=SeriesByRegion(values),
-        change=_changes(changes),
+        change=ChangesByRegion(changes),
         changes_by_indicator={str(k): g for k, g in changes.groupby("indicator", sort=False)},
         periods=sorted(int(p) for p in values["period"].unique()),
         gemeente=_column_of(regions, "gemeente", shown),
@@ -316,11 +396,15 @@ def site_data(
         cell_counts={
             str(k): int(v) for k, v in results.values["status"].astype(str).value_counts().items()
         },
-        spine=_spine(monitor, values, set(focus_areas) | set(gemeenten) | paged_codes),
+        spine=Later(
+            functools.partial(
+                _spine, monitor, values, set(focus_areas) | set(gemeenten) | paged_codes
+            )
+        ),
         paged=paged,
         children=children,
         level=_column_of(regions, "level", shown),
         pdf_profiles=pdf_profiles,
-        data_sources=sources_by_indicator(values),
+        data_sources=Later(functools.partial(sources_by_indicator, values)),
         build_date=build_date,
     )

@@ -1,0 +1,284 @@
+"""Pages taken from the previous build (issue 13): a rebuild takes the region pages whose
+inputs are unchanged and writes, byte for byte, what a cold build of the same inputs
+writes, after every kind of change; a site file changed since the build, a broken
+manifest or a cache that cannot be written means those pages are made again, never a
+stale page or a failed build."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from tests.sitebuild import leftovers, tree
+from tests.test_serve import _free_port, _wait_for
+from wijkmonitor.cli import main
+from wijkmonitor.core.compute import compute_results
+from wijkmonitor.core.monitor import load_monitor
+from wijkmonitor.core.problems import ProblemsError
+from wijkmonitor.website.build import build_site
+from wijkmonitor.website.generate import REGION_PAGES, REGION_PAGES_SKIP, plan
+from wijkmonitor.website.page_keys import results_keys
+from wijkmonitor.website.page_store import CACHE_DIR, PageStore, link_previous, manifest_path
+
+INPUTS = ("monitor.yml", "areas.yml", "mkdocs.yml", "indicators", "data", "site_src", "geo")
+INDICATOR = "indicators/lage_inkomens.yml"
+
+
+def _demo(root: Path) -> Path:
+    """A copy of the demo monitor (the repository root's inputs)."""
+    root.mkdir()
+    for name in INPUTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    return root
+
+
+def _set(path: Path, **fields: str) -> None:
+    """Give fields of an indicator YAML new values."""
+    indicator = yaml.safe_load(path.read_text(encoding="utf-8"))
+    indicator.update(fields)
+    path.write_text(yaml.safe_dump(indicator, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+@pytest.fixture
+def epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def _cold(monitor: Path, where: Path) -> dict[str, str]:
+    """The site a build without the cache writes for the same inputs."""
+    summary = build_site(monitor, where, cache=False)
+    assert summary.reused == 0
+    return tree(where)
+
+
+def _region_pages(monitor: Path) -> int:
+    results = compute_results(load_monitor(monitor))
+    return sum(job.reads == REGION_PAGES for job in plan(results).jobs)
+
+
+def test_every_change_rebuilds_what_a_cold_build_writes(tmp_path, epoch):
+    monitor, site = _demo(tmp_path / "m"), tmp_path / "out" / "site"
+    regions = _region_pages(monitor)
+    assert regions >= 58  # gemeente and wijk pages
+
+    first = build_site(monitor, site)
+    assert first.reused == 0
+    assert (monitor / CACHE_DIR / ".gitignore").read_text().endswith("*\n")
+
+    again = build_site(monitor, site)  # nothing changed
+    assert again.reused == regions and again.pages == first.pages
+    assert tree(site) == _cold(monitor, tmp_path / "cold-0")
+
+    # An indicator's definition and notes: shown only on its own page and the
+    # definitions page, so every region page is taken, and those two are made again.
+    before = tree(site)
+    indicator = monitor / INDICATOR
+    _set(indicator, definition="Een nieuwe definitie.", notes="Een nieuwe opmerking.")
+    edited = build_site(monitor, site)
+    assert edited.reused == regions
+    after = tree(site)
+    assert after == _cold(monitor, tmp_path / "cold-1")
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert "indicator/lage_inkomens/index.html" in changed
+    assert "definities/index.html" in changed
+    assert not any(path.startswith(("wijk/", "gemeente/")) for path in changed)
+
+    # Its title: on every region page, so none is taken.
+    _set(indicator, title="Lage inkomens (nieuw)")
+    titled = build_site(monitor, site)
+    assert titled.reused == 0
+    assert tree(site) == _cold(monitor, tmp_path / "cold-2")
+
+    # One figure of a data file.
+    data = monitor / "data" / "synthetic_outcomemonitor.csv"
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = lines[1].split(",")  # region,period,variable,value,status
+    row[3] = str(int(row[3]) + 1000)
+    lines[1] = ",".join(row)
+    data.write_text("".join(lines), encoding="utf-8")
+    corrected = build_site(monitor, site)
+    assert corrected.reused == 0
+    assert tree(site) == _cold(monitor, tmp_path / "cold-3")
+    assert leftovers(site) == []
+
+
+def test_region_pages_do_not_show_what_their_key_leaves_out(tmp_path):
+    """The declaration behind the key (generate.REGION_PAGES_SKIP): every region page's
+    Markdown is the same with every indicator's definition and notes changed, and the key
+    is too; a title changes both."""
+    monitor = _demo(tmp_path / "m")
+
+    def pages_and_key() -> tuple[dict[str, str], str]:
+        results = compute_results(load_monitor(monitor))
+        jobs = [job for job in plan(results).jobs if job.reads == REGION_PAGES]
+        key = results_keys(results, REGION_PAGES_SKIP, None, False).region_pages
+        return {job.path: job.markdown() for job in jobs}, key
+
+    pages, key = pages_and_key()
+    for path in sorted((monitor / "indicators").glob("*.yml")):
+        if "definition" in (yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+            _set(path, definition="Iets heel anders.", notes="Iets anders.")
+    assert pages_and_key() == (pages, key)
+
+    _set(monitor / INDICATOR, title="Een andere titel")
+    titled, titled_key = pages_and_key()
+    assert titled_key != key
+    assert sum(titled[path] != pages[path] for path in pages) == len(pages)
+
+
+def test_a_site_file_changed_since_the_build_is_made_again(tmp_path, epoch):
+    monitor, site = _demo(tmp_path / "m"), tmp_path / "site"
+    build_site(monitor, site)
+    regions = _region_pages(monitor)
+    cold = _cold(monitor, tmp_path / "cold")
+
+    # Written in place with the same size and modification time (a copy over it with
+    # cp -p, say): only the change time tells, and the page is made again.
+    page = site / "wijk" / "amsterdam-noord" / "index.html"
+    stat = page.stat()
+    data = bytearray(page.read_bytes())
+    index = data.index(b"<h1")
+    data[index + 1 : index + 3] = b"H1"
+    with page.open("r+b") as file:  # the same inode
+        file.write(bytes(data))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert page.stat().st_size == stat.st_size and page.stat().st_ino == stat.st_ino
+    # And one page removed.
+    (site / "gemeente" / "GM0014" / "index.html").unlink()
+
+    rebuilt = build_site(monitor, site)
+    assert rebuilt.reused == regions - 2
+    assert tree(site) == cold
+
+
+def test_a_broken_or_unwritable_cache_means_a_cold_build(tmp_path, epoch, capsys):
+    monitor, site = _demo(tmp_path / "m"), tmp_path / "site"
+    build_site(monitor, site)
+    manifest = manifest_path(monitor / CACHE_DIR, site)
+    assert json.loads(manifest.read_text())["site"] == str(site)
+
+    manifest.write_text('{"format": 1, "site": "')  # cut off
+    assert build_site(monitor, site).reused == 0
+    assert build_site(monitor, site).reused > 0  # and written again
+
+    entry = json.loads(manifest.read_text())
+    some = next(page for page in entry["pages"] if page.endswith(".md"))
+    entry["pages"][some]["file"] = "../../etc/passwd"
+    entry["pages"][some]["stat"] = "wrong"
+    manifest.write_text(json.dumps(entry))
+    assert build_site(monitor, site).reused == _region_pages(monitor) - 1
+
+    shutil.rmtree(monitor / CACHE_DIR)
+    (monitor / CACHE_DIR).write_text("not a directory")  # the cache cannot be written
+    assert main(["build", str(monitor), "--site-dir", str(site)]) == 0
+    assert main(["build", str(monitor), "--site-dir", str(site)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(rf"\d+ pages in [\d.]+ s -> {re.escape(str(site))}", out[-1])
+    assert tree(site) == _cold(monitor, tmp_path / "cold")
+
+
+def test_the_cli_says_what_it_made_and_no_cache_makes_everything(tmp_path, epoch, capsys):
+    monitor, site = _demo(tmp_path / "m"), tmp_path / "site"
+    assert main(["build", str(monitor), "--site-dir", str(site)]) == 0
+    assert main(["build", str(monitor), "--site-dir", str(site)]) == 0
+    assert main(["build", str(monitor), "--site-dir", str(site), "--no-cache"]) == 0
+    first, second, third = capsys.readouterr().out.splitlines()[-3:]
+    pages = int(first.split()[0])
+    regions = _region_pages(monitor)
+    assert second.startswith(
+        f"{pages - regions} of {pages} pages made ({regions} unchanged, reused) in "
+    )
+    assert third.startswith(f"{pages} pages in ")
+
+
+def test_manifests_of_sites_that_are_gone_are_removed(tmp_path, epoch):
+    monitor = _demo(tmp_path / "m")
+    one, two = tmp_path / "one", tmp_path / "two"
+    build_site(monitor, one)
+    shutil.rmtree(one)
+    build_site(monitor, two)
+    names = sorted(p.name for p in (monitor / CACHE_DIR).glob("pages-*.json"))
+    assert names == [manifest_path(monitor / CACHE_DIR, two).name]
+
+
+def test_a_file_replaced_while_a_build_runs_is_never_taken(tmp_path, epoch):
+    """Another build of the same site may replace it between the look at a file and its
+    link: the link is checked, and a manifest is written only for this build's site."""
+    monitor, site = _demo(tmp_path / "m"), tmp_path / "site"
+    build_site(monitor, site)
+    store = PageStore.load(monitor / CACHE_DIR, site)
+    page = next(p for p in store.previous if p.endswith(".md"))
+    found = store.reusable(page, store.previous[page]["key"])
+    assert found is not None and found.source == str(site / found.kept.file)
+
+    replacement = tmp_path / "other.html"
+    replacement.write_bytes(Path(found.source).read_bytes())
+    os.replace(replacement, found.source)  # the same bytes, another file
+    destination = tmp_path / "linked.html"
+    with pytest.raises(ProblemsError) as raised:
+        link_previous(found, str(destination))
+    (problem,) = raised.value.problems
+    assert problem.file == found.source and "changed while this build ran" in problem.message
+    assert not destination.exists()
+
+    manifest = manifest_path(monitor / CACHE_DIR, site)
+    manifest.unlink()
+    marker = (site / ".wijkmonitor-site").stat().st_ino
+    store.save(".wijkmonitor-site", marker + 1)  # the site in place is not this build's
+    assert not manifest.exists()
+    store.save(".wijkmonitor-site", marker)
+    assert manifest.exists()
+
+
+def test_serve_says_what_it_made_and_shows_the_change(tmp_path):
+    """An indicator author's preview: after an edit of a definition, serve makes the
+    pages that show it, takes the region pages, says so, and serves the change."""
+    monitor = _demo(tmp_path / "m")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wijkmonitor", "serve", str(monitor), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    made = re.compile(r"(\d+) of (\d+) pages made \((\d+) unchanged, reused\) in [\d.]+ s")
+    try:
+        url = f"http://127.0.0.1:{port}/indicator/lage_inkomens/"
+        assert _wait_for(url, "<html", 120), "the preview did not come up"
+        _set(monitor / INDICATOR, definition="Een definitie die de preview laat zien.")
+        assert _wait_for(url, "Een definitie die de preview laat zien.", 120), "no rebuild"
+        area = urllib.request.urlopen(f"http://127.0.0.1:{port}/wijk/amsterdam-noord/")
+        assert area.status == 200
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(made.match(x) for x in lines):
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    reader.join(timeout=10)
+    first = next(x for x in lines if re.match(r"\d+ pages in ", x))
+    pages = int(first.split()[0])
+    (rebuilt,) = [m for m in map(made.match, lines) if m]
+    regions = _region_pages(monitor)
+    assert rebuilt.groups() == (str(pages - regions), str(pages), str(regions))
+    assert "changed: indicators/lage_inkomens.yml\n" in lines

@@ -1,0 +1,144 @@
+"""Keys of what pages are made of, so a build can take unchanged pages from the previous
+one (``page_store.py``, issue 13). Pure: digests of values, never of dates or paths.
+
+A page's key must change whenever anything its bytes depend on changes; a key that
+changes more often only costs time. So the keys are coarse: the region pages (area and
+gemeente pages) share one key for the results and the monitor they are made of, with
+only the indicator texts they never show left out (``generate.REGION_PAGES_SKIP``), plus
+the page's address and the sections plugins add to it. The site adapter adds what the
+rendering depends on (``mkdocs_build.render_key``: its configuration, theme and versions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import sys
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from wijkmonitor.core.compute import Results
+from wijkmonitor.core.monitor import Monitor
+from wijkmonitor.core.pluginmanager import plugin_manager
+
+# The libraries a page's Markdown is made with (its figures, charts, maps).
+LIBRARIES = ("numpy", "pandas", "pyarrow", "altair", "pydantic", "shapely", "geopandas")
+
+
+def digest(*parts: bytes | str) -> str:
+    """One key for the parts, each length-prefixed (so ("ab", "c") is not ("a", "bc"))."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """The rows of a table by value (categories by their text), its columns and types."""
+    columns = json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()])
+    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    return digest(columns, rows.tobytes())
+
+
+def plain(value: Any) -> str:
+    """Text for what JSON has no form for: a function or class by its name (its repr
+    holds an address, different in every process), anything else as str()."""
+    name = getattr(value, "__qualname__", None)
+    if callable(value) and name:
+        return f"{getattr(value, '__module__', '')}.{name}"
+    return str(value)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=plain, ensure_ascii=False)
+
+
+def _files(folders: Iterable[Path]) -> list[bytes | str]:
+    parts: list[bytes | str] = []
+    for folder in sorted(set(folders)):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return parts
+
+
+def code_key() -> str:
+    """The code that makes pages: wijkmonitor's own files, every registered plugin's
+    package, the plugins' distributions and the libraries' versions."""
+    import wijkmonitor
+    import wijkmonitor.core
+
+    folders = [Path(wijkmonitor.__file__).parent, Path(wijkmonitor.core.__file__).parent]
+    pm = plugin_manager()
+    for _name, plugin in pm.list_name_plugin():
+        module = sys.modules.get(getattr(plugin, "__name__", ""))
+        where = getattr(module, "__file__", None)
+        if where:  # the plugin's whole folder: its helpers make pages too
+            folders.append(Path(where).parent)
+    versions = [f"{n}=={importlib.metadata.version(n)}" for n in LIBRARIES]
+    versions += sorted(f"{d.project_name}=={d.version}" for _p, d in pm.list_plugin_distinfo())
+    return digest(sys.version, _json(versions), *_files(folders))
+
+
+def _boundaries(monitor: Monitor) -> list[bytes | str]:
+    if monitor.boundaries is None:
+        return ["no boundaries"]
+    parts: list[bytes | str] = []
+    for level, shapes in sorted(monitor.boundaries.shapes.items()):
+        wkb = shapes.to_wkb()
+        parts += [level, _json([str(c) for c in shapes.index]), *wkb.tolist()]
+    return parts
+
+
+class ResultsKeys(NamedTuple):
+    downloads: str  # the results' CSV files (core/output.py)
+    region_pages: str  # every region page
+
+
+def results_keys(
+    results: Results,
+    skip: Iterable[str],
+    build_date: date | None,
+    pdf_profiles: bool,
+) -> ResultsKeys:
+    """What the downloads of the results are made of, and what every region page is: the
+    results and the monitor, its indicators without the fields ``skip`` (texts only an
+    indicator's own pages show). Some 0.3 s at national size (a million rows)."""
+    monitor = results.monitor
+    code = code_key()
+    values, changes = frame_digest(results.values), frame_digest(results.changes)
+    downloads = digest(code, values, changes, _json(monitor.synthetic))
+    skip = set(skip)
+    indicators = {
+        i: {**ind.model_dump(mode="json", exclude=skip), "source_file": ind.source_file}
+        for i, ind in monitor.indicators.items()
+    }
+    region_pages = digest(
+        code,
+        _json(monitor.config.model_dump(mode="json")),
+        _json({t: theme.model_dump(mode="json") for t, theme in monitor.themes.items()}),
+        _json(indicators),
+        _json(monitor.inputs),
+        _json(monitor.area_members),
+        _json([str(w) for w in monitor.warnings]),
+        frame_digest(monitor.regions),
+        frame_digest(monitor.membership),
+        frame_digest(monitor.data),
+        values,
+        changes,
+        *_boundaries(monitor),
+        _json([build_date.isoformat() if build_date else None, pdf_profiles]),
+    )
+    return ResultsKeys(downloads, region_pages)
+
+
+def page_key(group: str, path: str, extra: str) -> str:
+    """One page's key: its group's, its docs path and what plugins add to it."""
+    return digest(group, path, extra)
