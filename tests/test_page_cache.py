@@ -28,7 +28,7 @@ from wijkmonitor.cli import main
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.problems import ProblemsError
-from wijkmonitor.website.build import build_site
+from wijkmonitor.website.build import _published_as, build_site
 from wijkmonitor.website.generate import REGION_PAGES, REGION_PAGES_SKIP, plan
 from wijkmonitor.website.page_keys import results_keys
 from wijkmonitor.website.page_store import CACHE_DIR, PageStore, link_previous, manifest_path
@@ -68,54 +68,71 @@ def _cold(monitor: Path, where: Path) -> dict[str, str]:
     return tree(where)
 
 
-def _region_pages(monitor: Path) -> int:
-    results = compute_results(load_monitor(monitor))
-    return sum(job.reads == REGION_PAGES for job in plan(results).jobs)
+def _pages(monitor: Path) -> tuple[set[str], set[str]]:
+    """The site files of the region pages, and of every page outside the navigation
+    (those a build may take from the previous one)."""
+    jobs = plan(compute_results(load_monitor(monitor))).jobs
+    regions = {_published_as(job.path) for job in jobs if job.reads == REGION_PAGES}
+    return regions, {_published_as(job.path) for job in jobs if not job.in_nav}
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def _rebuild(monitor: Path, site: Path) -> tuple[set[str], set[str]]:
+    """Build again: the pages taken from the previous build (their file is the previous
+    site's: a hard link, the same inode) and the files whose bytes changed."""
+    before, inodes = tree(site), _inodes(site)
+    summary = build_site(monitor, site)
+    after, now = tree(site), _inodes(site)
+    taken = {path for path in now if path.endswith(".html") and inodes.get(path) == now[path]}
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert summary.reused == len(taken)
+    assert not taken & changed  # never a stale page
+    return taken, changed
 
 
 def test_every_change_rebuilds_what_a_cold_build_writes(tmp_path, epoch):
     monitor, site = _demo(tmp_path / "m"), tmp_path / "out" / "site"
-    regions = _region_pages(monitor)
-    assert regions >= 58  # gemeente and wijk pages
+    regions, outside = _pages(monitor)
+    assert len(regions) >= 58 and len(outside) > len(regions)  # and indicator pages
 
     first = build_site(monitor, site)
     assert first.reused == 0
     assert (monitor / CACHE_DIR / ".gitignore").read_text().endswith("*\n")
 
-    again = build_site(monitor, site)  # nothing changed
-    assert again.reused == regions and again.pages == first.pages
+    taken, changed = _rebuild(monitor, site)  # nothing changed
+    assert (taken, changed) == (outside, set())
     assert tree(site) == _cold(monitor, tmp_path / "cold-0")
 
     # An indicator's definition and notes: shown only on its own page and the
-    # definitions page, so every region page is taken, and those two are made again.
-    before = tree(site)
+    # definitions page; every region page is taken by its key, without being made.
     indicator = monitor / INDICATOR
     _set(indicator, definition="Een nieuwe definitie.", notes="Een nieuwe opmerking.")
-    edited = build_site(monitor, site)
-    assert edited.reused == regions
-    after = tree(site)
-    assert after == _cold(monitor, tmp_path / "cold-1")
-    changed = {path for path in after if after[path] != before.get(path)}
-    assert "indicator/lage_inkomens/index.html" in changed
-    assert "definities/index.html" in changed
-    assert not any(path.startswith(("wijk/", "gemeente/")) for path in changed)
+    taken, changed = _rebuild(monitor, site)
+    assert tree(site) == _cold(monitor, tmp_path / "cold-1")
+    assert {"indicator/lage_inkomens/index.html", "definities/index.html"} <= changed
+    assert regions <= taken == outside - changed
 
-    # Its title: on every region page, so none is taken.
+    # Its title: on every region page, so none is taken; the other indicators' pages are
+    # made (their key is that of any page: none) and taken, being the same Markdown.
     _set(indicator, title="Lage inkomens (nieuw)")
-    titled = build_site(monitor, site)
-    assert titled.reused == 0
+    taken, changed = _rebuild(monitor, site)
     assert tree(site) == _cold(monitor, tmp_path / "cold-2")
+    assert regions <= changed and taken == outside - changed
 
-    # One figure of a data file.
+    # One figure of a data file: every region page is made, and those that come out the
+    # same are taken.
     data = monitor / "data" / "synthetic_outcomemonitor.csv"
     lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
     row = lines[1].split(",")  # region,period,variable,value,status
     row[3] = str(int(row[3]) + 1000)
     lines[1] = ",".join(row)
     data.write_text("".join(lines), encoding="utf-8")
-    corrected = build_site(monitor, site)
-    assert corrected.reused == 0
+    taken, changed = _rebuild(monitor, site)
     assert tree(site) == _cold(monitor, tmp_path / "cold-3")
+    assert regions & changed and regions & taken and taken == outside - changed
     assert leftovers(site) == []
 
 
@@ -146,7 +163,7 @@ def test_region_pages_do_not_show_what_their_key_leaves_out(tmp_path):
 def test_a_site_file_changed_since_the_build_is_made_again(tmp_path, epoch):
     monitor, site = _demo(tmp_path / "m"), tmp_path / "site"
     build_site(monitor, site)
-    regions = _region_pages(monitor)
+    _regions, outside = _pages(monitor)
     cold = _cold(monitor, tmp_path / "cold")
 
     # Written in place with the same size and modification time (a copy over it with
@@ -163,8 +180,11 @@ def test_a_site_file_changed_since_the_build_is_made_again(tmp_path, epoch):
     # And one page removed.
     (site / "gemeente" / "GM0014" / "index.html").unlink()
 
-    rebuilt = build_site(monitor, site)
-    assert rebuilt.reused == regions - 2
+    taken, _changed = _rebuild(monitor, site)
+    assert taken == outside - {
+        "wijk/amsterdam-noord/index.html",
+        "gemeente/GM0014/index.html",
+    }
     assert tree(site) == cold
 
 
@@ -183,7 +203,7 @@ def test_a_broken_or_unwritable_cache_means_a_cold_build(tmp_path, epoch, capsys
     entry["pages"][some]["file"] = "../../etc/passwd"
     entry["pages"][some]["stat"] = "wrong"
     manifest.write_text(json.dumps(entry))
-    assert build_site(monitor, site).reused == _region_pages(monitor) - 1
+    assert build_site(monitor, site).reused == len(_pages(monitor)[1]) - 1
 
     shutil.rmtree(monitor / CACHE_DIR)
     (monitor / CACHE_DIR).write_text("not a directory")  # the cache cannot be written
@@ -200,10 +220,9 @@ def test_the_cli_says_what_it_made_and_no_cache_makes_everything(tmp_path, epoch
     assert main(["build", str(monitor), "--site-dir", str(site)]) == 0
     assert main(["build", str(monitor), "--site-dir", str(site), "--no-cache"]) == 0
     first, second, third = capsys.readouterr().out.splitlines()[-3:]
-    pages = int(first.split()[0])
-    regions = _region_pages(monitor)
+    pages, taken = int(first.split()[0]), len(_pages(monitor)[1])
     assert second.startswith(
-        f"{pages - regions} of {pages} pages made ({regions} unchanged, reused) in "
+        f"{pages - taken} of {pages} pages made ({taken} unchanged, reused) in "
     )
     assert third.startswith(f"{pages} pages in ")
 
@@ -279,6 +298,6 @@ def test_serve_says_what_it_made_and_shows_the_change(tmp_path):
     first = next(x for x in lines if re.match(r"\d+ pages in ", x))
     pages = int(first.split()[0])
     (rebuilt,) = [m for m in map(made.match, lines) if m]
-    regions = _region_pages(monitor)
-    assert rebuilt.groups() == (str(pages - regions), str(pages), str(regions))
+    taken = len(_pages(monitor)[1]) - 1  # all but the indicator's page
+    assert rebuilt.groups() == (str(pages - taken), str(pages), str(taken))
     assert "changed: indicators/lage_inkomens.yml\n" in lines

@@ -231,7 +231,7 @@ def _downloads(
         write_results(results, folder)
     for name in names:
         path = f"{DOWNLOADS}/{name}"
-        store.keep(path, KeptPage(keys.downloads, path, [], [], {}, []))
+        store.keep(path, KeptPage(keys.downloads, "", path, [], [], {}, []))
     return {REGION_PAGES: keys.region_pages}
 
 

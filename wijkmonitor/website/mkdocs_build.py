@@ -356,14 +356,18 @@ class _GeneratedFile(File):
         # Not marked generated_by: mkdocs gives such a file no edit link, and the page must
         # be the page the same Markdown in a file makes.
         self._make = page.markdown
+        self.made: str | None = None  # the Markdown, when made before mkdocs reads it
 
     @property
     def content_string(self) -> str:
+        if self.made is not None:
+            made, self.made = self.made, None  # read once
+            return made
         return self._make()
 
     @property
     def content_bytes(self) -> bytes:
-        return self._make().encode("utf-8")
+        return self.content_string.encode("utf-8")
 
 
 def _walk_order(file: Any) -> tuple:
@@ -1006,17 +1010,22 @@ class _PageWorkers(BasePlugin):
             logging.getLogger(name).log(level, "%s", text)
 
     def _receive(self, result: tuple) -> None:
-        index, entries, anchors, links, reused, skeletons, records = result
+        index, entries, anchors, links, reused, skeletons, records, markdown, taken = result
         self._accept(index, entries, anchors, links, records)
         self.shells.reused += reused
         self.site.skeletons += skeletons
-        self.built += 1
+        if taken:  # the same Markdown as the previous build's: its file was taken
+            self.store.reused += 1
+        else:
+            self.built += 1
         file = self._args[1][index]
         key = _page_key(self.render, self.site.pages.get(file.src_uri))
-        if self.store is not None and key:
+        if self.store is not None and (key or markdown):
             links_to = {uri: sorted(ids) for uri, ids in links}
             records_ = [list(r) for r in records]
-            kept = KeptPage(key, file.dest_uri, entries, sorted(anchors), links_to, records_)
+            kept = KeptPage(
+                key, markdown, file.dest_uri, entries, sorted(anchors), links_to, records_
+            )
             self.store.keep(file.src_uri, kept)
 
     def _accept(self, index: int, entries: list, anchors: set, links: list, records: list) -> None:
@@ -1059,9 +1068,35 @@ class _PageWorkers(BasePlugin):
             error = _template_error(exc, self.custom_dir) or exc
             raise _PageFailed(error, self._log.take()) from None
 
+    def _same_markdown(self, index: int, file: _GeneratedFile) -> tuple[tuple | None, str]:
+        """Make the page's Markdown; if the previous build rendered the same (with the
+        same configuration, theme and files), take its file: (what _page returns, or None;
+        the Markdown's digest)."""
+        text = file.content_string
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"{self.render}\n{file.src_uri}\n".encode())
+        digest.update(text.encode("utf-8"))
+        markdown = digest.hexdigest()
+        found = self.store.reusable(file.src_uri, "", markdown)
+        if found is None or found.kept.file != file.dest_uri:
+            file.made = text  # for mkdocs to read
+            return None, markdown
+        os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+        link_previous(found, file.abs_dest_path)
+        kept = found.kept
+        links = [(uri, set(ids)) for uri, ids in kept.links.items()]
+        records = [tuple(r) for r in kept.records]
+        taken = (index, kept.search, set(kept.anchors), links, 0, 0, records, markdown, True)
+        return taken, markdown
+
     def _page(self, index: int) -> tuple:
         config, doc_files, nav, env, *dirty = self._args
         file = doc_files[index]
+        markdown = ""
+        if self.store is not None and isinstance(file, _GeneratedFile):
+            taken, markdown = self._same_markdown(index, file)
+            if taken is not None:
+                return taken
         page = file.page
         reused, skeletons = self.shells.reused, self.site.skeletons
         self._populate(page, config, self._files, *dirty)
@@ -1080,6 +1115,8 @@ class _PageWorkers(BasePlugin):
             self.shells.reused - reused,
             self.site.skeletons - skeletons,
             self._log.take(),
+            markdown,
+            False,
         )
 
 

@@ -32,14 +32,15 @@ from wijkmonitor.core.atomic import replacing
 from wijkmonitor.core.problems import Problem, ProblemsError
 
 CACHE_DIR = ".wijkmonitor-cache"
-FORMAT = 1  # of the manifest; another format is not read
+FORMAT = 2  # of the manifest; another format is not read
 
 
 @dataclass(frozen=True)
 class KeptPage:
     """What a site build keeps of one rendered page besides its file (JSON-able)."""
 
-    key: str
+    key: str  # what the page is made of ("" for a page made every build)
+    markdown: str  # a digest of its Markdown and what renders it ("" for a file)
     file: str  # the page's file, relative to the site directory (POSIX)
     search: list[Any]  # the search index's entries of the page
     anchors: list[str]
@@ -149,11 +150,14 @@ class PageStore:
             store.previous = data["pages"]
         return store
 
-    def reusable(self, page: str, key: str) -> Reusable | None:
+    def reusable(self, page: str, key: str, markdown: str = "") -> Reusable | None:
         """The previous site's file of ``page`` (a docs path) and what was kept of it, if
-        it was rendered with this key and the file is still the one that build wrote."""
+        it was made with this key (or, given ``markdown``, rendered from the same Markdown)
+        and the file is still the one that build wrote."""
         entry = self.previous.get(page)
-        if not key or not isinstance(entry, dict) or entry.get("key") != key:
+        if not isinstance(entry, dict):
+            return None
+        if not (key and entry.get("key") == key or markdown and entry.get("markdown") == markdown):
             return None
         try:
             kept = KeptPage(**{name: entry[name] for name in _KEPT})
