@@ -44,10 +44,10 @@ from wijkmonitor.website.sitedata import SiteData, site_data
 Nav = list[dict[str, "str | Nav"]]
 
 # The region pages (gemeente and area pages, 17,000 on a national site, and the lists of
-# a level's regions outside the navigation) are made of the
-# results and the monitor, except these fields of its indicators: only the indicator's
-# own page and the definitions page show them, so editing them leaves every region page
-# as it was (tests/test_page_cache.py checks this for every region page of the demo).
+# a level's regions outside the navigation) are made of the results and the monitor,
+# except these fields of its indicators: only the indicator's own page and the
+# definitions page show them, so editing them leaves every region page as it was
+# (tests/test_page_cache.py checks this for every region page of the demo).
 REGION_PAGES = "region pages"
 REGION_PAGES_SKIP = frozenset({"definition", "notes"})
 

@@ -1,20 +1,20 @@
 """The pages of the previous build that the next build may take as they are (issue 13).
 
-A build records, for every page it rendered with a key (``GeneratedPage.key``: what
-the page is made of), the key, the page's file in the site and what the site build
-keeps of the page besides the file (its search entries, anchors, links to anchors and
-log messages). The next build of the same site directory takes a page whose key is the
-same from the previous site (a hard link, or a copy across file systems) instead of
-making and rendering it again.
+A build records, for every page outside the navigation, two keys (what the page is made
+of, ``GeneratedPage.key``, and a digest of its Markdown and what renders it), the page's
+file in the site and what the site build keeps of the page besides the file (its search
+entries, anchors, links to anchors and log messages). The next build of the same site
+directory takes a page from the previous site (a hard link, or a copy across file
+systems) when either key is the same: without making it, or without rendering it.
 
-Nothing here can make a build differ from a cold one, as long as the key covers what
-the page is made of (``page_keys.py``): a page is taken only when the file in the site
-is the very file the manifest describes (inode, size, modification and change time: a
-file written, touched, replaced or linked since no longer matches), and the manifest is
-removed before the site it describes is replaced and written again only after the new
-site is in place. The cache directory (``.wijkmonitor-cache/`` beside the monitor's
-files) is safe to delete at any time; a manifest that cannot be read, or written (a
-read-only monitor directory), means a cold build, never a failed one.
+Nothing here can make a build differ from a cold one, as long as the first key covers
+what the page is made of (``page_keys.py``): a page is taken only when the file in the
+site is the very file the manifest describes (device, inode, size, modification and
+change time: a file written, touched, replaced or linked since no longer matches), and
+the manifest is removed before the site it describes is replaced and written again only
+after the new site is in place. The cache directory (``.wijkmonitor-cache/`` beside the
+monitor's files) is safe to delete at any time; a manifest that cannot be read, or
+written (a read-only monitor directory), means a cold build, never a failed one.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _stat(path: str) -> list[int] | None:
         st = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def manifest_path(cache_dir: Path, site_dir: Path) -> Path:
@@ -87,9 +87,9 @@ def link_previous(found: Reusable, destination: str) -> None:
     replaced it since it was looked at): nothing is then published from it."""
     try:
         os.link(found.source, destination)
-        # The link changed the file's change time; inode, size and modification time
-        # say it is the file looked at.
-        same = (_stat(destination) or [])[:3] == found.stat[:3]
+        # The link changed the file's change time; device, inode, size and modification
+        # time say it is the file looked at.
+        same = (_stat(destination) or [])[:4] == found.stat[:4]
     except OSError:  # another file system, or one without hard links
         shutil.copyfile(found.source, destination)
         same = _stat(found.source) == found.stat
@@ -184,7 +184,7 @@ class PageStore:
             stat = _stat(os.path.join(self._root, kept.file))
             if stat is not None:
                 pages[page] = {**kept.__dict__, "stat": stat}
-        if ours is None or ours[0] != inode or _stat(mark) != ours:
+        if ours is None or ours[1] != inode or _stat(mark) != ours:
             return  # the files looked at may be another build's
         data = {"format": FORMAT, "site": str(self.site_dir), "pages": pages}
         _prune(self.manifest.parent)
