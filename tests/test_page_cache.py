@@ -28,7 +28,7 @@ from wijkmonitor.cli import main
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.problems import ProblemsError
-from wijkmonitor.website.build import _published_as, build_site
+from wijkmonitor.website.build import _published_as, build_site, finish_removals
 from wijkmonitor.website.generate import REGION_PAGES, REGION_PAGES_SKIP, plan
 from wijkmonitor.website.page_keys import results_keys
 from wijkmonitor.website.page_store import CACHE_DIR, PageStore, link_previous, manifest_path
@@ -301,3 +301,15 @@ def test_serve_says_what_it_made_and_shows_the_change(tmp_path):
     taken = len(_pages(monitor)[1]) - 1  # all but the indicator's page
     assert rebuilt.groups() == (str(pages - taken), str(pages), str(taken))
     assert "changed: indicators/lage_inkomens.yml\n" in lines
+
+
+def test_a_preview_removes_the_old_site_after_saying_it_is_done(tmp_path, epoch):
+    """serve's builds leave the old site's folders to a thread (the files, links of the
+    new site's, go first): the next build still takes every unchanged page, and nothing
+    is left once the removals are done."""
+    monitor, site = _demo(tmp_path / "m"), tmp_path / "out" / "site"
+    build_site(monitor, site, remove_later=True)
+    taken = build_site(monitor, site, remove_later=True).reused
+    finish_removals()
+    assert taken == len(_pages(monitor)[1]) and leftovers(site) == []
+    assert tree(site) == _cold(monitor, tmp_path / "cold")

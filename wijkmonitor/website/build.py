@@ -12,6 +12,7 @@ archive of the site is reproducible too.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing as mp
@@ -20,6 +21,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -283,6 +285,23 @@ def stamp_times(site: Path, epoch: int) -> None:
         os.utime(top, times, follow_symlinks=False)
 
 
+_removing: list[threading.Thread] = []  # build directories being removed (remove_later)
+
+
+def finish_removals() -> None:
+    """Wait until the build directories left to threads (``remove_later``) are gone."""
+    while _removing:
+        _removing.pop().join()
+
+
+def _remove_files(folder: Path) -> None:
+    """Remove every file under ``folder``, leaving its folders."""
+    for top, _dirs, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(top, name))
+
+
 def _release_memory() -> None:
     """Free what is no longer referenced and give the heap's free pages back to the
     system (glibc keeps them otherwise), so they count for mkdocs, not twice."""
@@ -407,11 +426,14 @@ def build_site(
     reporter: Reporter | None = None,
     pdf: bool = False,
     cache: bool = True,
+    remove_later: bool = False,
 ) -> BuildSummary:
     """Build the monitor's site into ``site_dir`` (default: <monitor>/site); with ``pdf``
     (or the monitor's ``settings.pdf_profiles``) a PDF profile per area page as well.
     With ``cache``, pages whose inputs are unchanged are taken from the previous build of
-    the same site directory (``page_store.py``; the result is the same bytes)."""
+    the same site directory (``page_store.py``; the result is the same bytes). With
+    ``remove_later`` (a preview, whose process goes on), the old site's folders are
+    removed on a thread once the new site is in place (``finish_removals`` waits)."""
     started = time.perf_counter()
     reporter = reporter or _Silent()
     monitor_dir = Path(monitor_dir)
@@ -525,9 +547,17 @@ def build_site(
         # never a temporary path, a path in site-packages (a copy's source) or none.
         raise _site_error(exc, work, target) from None
     finally:
-        shutil.rmtree(work, ignore_errors=True)  # with the old site: before the manifest
         if swapped and store is not None:
+            # The old site's files (most of them other links of the new site's) go before
+            # the manifest records the new site's change times; its folders may go later.
+            _remove_files(work)
             store.save(MARKER, ours)
+        if remove_later:
+            thread = threading.Thread(target=shutil.rmtree, args=(work, True), name="old-site")
+            thread.start()
+            _removing[:] = [*(t for t in _removing if t.is_alive()), thread]
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - started
     reused = store.reused if store is not None else 0
     return BuildSummary(pages, seconds, target, warnings, profiles, reused)

@@ -88,11 +88,20 @@ def _progress() -> Any:
     )
 
 
-def _build(monitor_dir: Path, site_dir: Path | None, pdf: bool = False, cache: bool = True) -> Any:
+def _build(
+    monitor_dir: Path,
+    site_dir: Path | None,
+    pdf: bool = False,
+    cache: bool = True,
+    remove_later: bool = False,
+) -> Any:
     from wijkmonitor.website.build import build_site
 
     with _progress() as progress:
-        summary = build_site(monitor_dir, site_dir, RichReporter(progress), pdf=pdf, cache=cache)
+        reporter = RichReporter(progress)
+        summary = build_site(
+            monitor_dir, site_dir, reporter, pdf=pdf, cache=cache, remove_later=remove_later
+        )
     for warning in summary.warnings:  # after the progress bar has gone
         print(warning, file=sys.stderr)
     return summary
@@ -138,7 +147,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import time
 
     from wijkmonitor.core.monitor import load_monitor
-    from wijkmonitor.website.build import TargetError, check_site_dir
+    from wijkmonitor.website.build import TargetError, check_site_dir, finish_removals
     from wijkmonitor.website.serve import (
         PreviewState,
         ServeError,
@@ -186,7 +195,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
 
         def build() -> str:
-            return _summary(_build(args.dir, site_dir))
+            # The old site's folders go on a thread: the change is served (and said) as
+            # soon as the new site is in place (2 s sooner at national size).
+            return _summary(_build(args.dir, site_dir, remove_later=True))
 
         # A site directory that is not ours (made meanwhile): no edit of the inputs fixes it.
         attempt_build(build, state, args.dir, fatal=(TargetError,))
@@ -212,6 +223,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
         server.shutdown()
         server.server_close()
+        finish_removals()  # an old site still being removed, before its folder goes
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     return 0
