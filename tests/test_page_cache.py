@@ -244,7 +244,7 @@ def test_a_file_replaced_while_a_build_runs_is_never_taken(tmp_path, epoch):
     build_site(monitor, site)
     store = PageStore.load(monitor / CACHE_DIR, site)
     page = next(p for p in store.previous if p.endswith(".md"))
-    found = store.reusable(page, store.previous[page]["key"])
+    found = store.reusable(page, store.previous[page]["file"], store.previous[page]["key"])
     assert found is not None and found.source == str(site / found.kept.file)
 
     replacement = tmp_path / "other.html"

@@ -39,6 +39,7 @@ from wijkmonitor.core.output import write_results
 from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.environment import source_date_epoch
 from wijkmonitor.forked_workers import ForkedWorkers, can_fork, running, worker_count
+from wijkmonitor.website import addresses as addr
 from wijkmonitor.website.assets import site_assets, theme_overrides
 from wijkmonitor.website.charts import make_templates
 from wijkmonitor.website.generate import REGION_PAGES, REGION_PAGES_SKIP, SitePlan, plan
@@ -65,7 +66,6 @@ from wijkmonitor.website.sitedata import SiteData
 from wijkmonitor.worker_signals import leave_signals_to_parent
 
 SITE_SRC = "site_src"
-DOWNLOADS = "downloads"  # the folder of the results' CSV files, in the docs and the site
 MARKER = ".wijkmonitor-site"  # marks a directory this command may replace
 
 
@@ -214,25 +214,25 @@ def write_profiles(
 
 
 def _downloads(
-    results: Results, folder: Path, store: PageStore | None, built: date | None, pdf: bool
+    results: Results, docs: Path, store: PageStore | None, built: date | None, pdf: bool
 ) -> dict[str, str]:
     """Write results.csv and changes.csv into the docs tree, or with a store, link the
     previous build's when the results are the same; return the keys of the groups of
     pages (``PageJob.reads``), none without a store."""
+    paths = (addr.RESULTS_CSV, addr.CHANGES_CSV)  # where write_results puts them
+    folder = docs / posixpath.dirname(addr.RESULTS_CSV)
     if store is None:
         write_results(results, folder)
         return {}
     keys = results_keys(results, REGION_PAGES_SKIP, built, pdf)
-    names = ("results.csv", "changes.csv")
-    found = [store.reusable(f"{DOWNLOADS}/{name}", keys.downloads) for name in names]
+    found = [store.reusable(path, path, keys.downloads) for path in paths]
     if all(found):  # the same bytes, without writing 170 MB again
         folder.mkdir(parents=True, exist_ok=True)
-        for name, reusable in zip(names, found, strict=True):
-            link_previous(reusable, str(folder / name))
+        for path, reusable in zip(paths, found, strict=True):
+            link_previous(reusable, str(docs / path))
     else:
         write_results(results, folder)
-    for name in names:
-        path = f"{DOWNLOADS}/{name}"
+    for path in paths:
         store.keep(path, KeptPage(keys.downloads, "", path, [], [], {}, []))
     return {REGION_PAGES: keys.region_pages}
 
@@ -462,7 +462,7 @@ def build_site(
         # before anything forks (a fork copies only the thread that forks). The block
         # waits for them however it ends.
         with ThreadPoolExecutor(1, thread_name_prefix="downloads") as downloads:
-            keyed = downloads.submit(_downloads, results, docs / "downloads", store, built, pdf)
+            keyed = downloads.submit(_downloads, results, docs, store, built, pdf)
             site_plan = plan(
                 results, repo_url=monitor.config.repo_url, pdf_profiles=pdf, build_date=built
             )

@@ -22,11 +22,9 @@ pages never go through the disk (only with no plugin but search: ``generates_pag
 
 from __future__ import annotations
 
-import hashlib
 import html
 import importlib.metadata
 import io
-import json
 import logging
 import os
 import re
@@ -49,7 +47,7 @@ from mkdocs.utils import yaml_load
 
 from wijkmonitor.forked_workers import ForkedWorkers, can_fork, worker_count
 from wijkmonitor.website.markup import SEARCH_MODES, SUMMARY_CLASS
-from wijkmonitor.website.page_keys import plain
+from wijkmonitor.website.page_keys import digest, folder_parts, json_text
 from wijkmonitor.website.page_store import KeptPage, PageStore, Reusable, link_previous
 
 ASSET_DIR = "assets/wijkmonitor"
@@ -864,6 +862,14 @@ class _Linking:
         self._thread.join()
 
 
+def _taken(index: int, kept: KeptPage, markdown: str) -> tuple:
+    """What a page worker returns (``_PageWorkers._page``) for a page taken from the
+    previous build: what was kept of it, in the form a build gives."""
+    links = [(uri, set(ids)) for uri, ids in kept.links.items()]
+    records = [tuple(r) for r in kept.records]
+    return (index, kept.search, set(kept.anchors), links, 0, 0, records, markdown, True)
+
+
 class _PageWorkers(BasePlugin):
     """Replaces mkdocs' ``_populate_page`` and ``_build_page`` during a build (see
     ``patched``): pages outside the navigation are skipped by mkdocs and built by the
@@ -978,10 +984,7 @@ class _PageWorkers(BasePlugin):
     def _start(self, doc_files: Any) -> None:
         todo = [i for i, f in enumerate(doc_files) if f.src_uri in self.outside]
         if self.store is not None:
-            files = "\n".join(f.src_uri for f in doc_files)
-            self.render = hashlib.blake2b(
-                f"{self.render}\n{files}".encode(), digest_size=20
-            ).hexdigest()
+            self.render = digest(self.render, *(f.src_uri for f in doc_files))
             links: list[tuple[Reusable, str]] = []
             todo = [i for i in todo if not self._reuse(i, doc_files[i], links)]
             # The reused pages' files are linked on a thread (mkdir and link wait for the
@@ -1010,15 +1013,21 @@ class _PageWorkers(BasePlugin):
             logging.getLogger(name).log(level, "%s", text)
 
     def _receive(self, result: tuple) -> None:
+        """What mkdocs keeps of a page built elsewhere (a worker, or the previous build:
+        ``taken``), and what the store keeps of it for the next build."""
         index, entries, anchors, links, reused, skeletons, records, markdown, taken = result
-        self._accept(index, entries, anchors, links, records)
+        self._relog(records)
+        file = self._args[1][index]
+        file.page.present_anchor_ids = anchors
+        file.page.links_to_anchors = {self._files.get_file_from_path(k): v for k, v in links}
+        self._by_page[index] = entries
         self.shells.reused += reused
         self.site.skeletons += skeletons
-        if taken:  # the same Markdown as the previous build's: its file was taken
+        if taken:
             self.store.reused += 1
         else:
             self.built += 1
-        file = self._args[1][index]
+        self.site.page_done()
         key = _page_key(self.render, self.site.pages.get(file.src_uri))
         if self.store is not None and (key or markdown):
             links_to = {uri: sorted(ids) for uri, ids in links}
@@ -1028,29 +1037,15 @@ class _PageWorkers(BasePlugin):
             )
             self.store.keep(file.src_uri, kept)
 
-    def _accept(self, index: int, entries: list, anchors: set, links: list, records: list) -> None:
-        """What mkdocs keeps of a page built elsewhere (a worker, the previous build)."""
-        self._relog(records)
-        page = self._args[1][index].page
-        page.present_anchor_ids = anchors
-        page.links_to_anchors = {self._files.get_file_from_path(k): v for k, v in links}
-        self._by_page[index] = entries
-        self.site.page_done()
-
     def _reuse(self, index: int, file: Any, files: list[tuple[Reusable, str]]) -> bool:
         """Take the page from the previous build if its key and file are unchanged (its
         file and where it goes added to ``files``)."""
         key = _page_key(self.render, self.site.pages.get(file.src_uri))
-        found = self.store.reusable(file.src_uri, key) if key else None
-        if found is None or found.kept.file != file.dest_uri:
+        found = self.store.reusable(file.src_uri, file.dest_uri, key) if key else None
+        if found is None:
             return False
-        kept = found.kept
         files.append((found, file.abs_dest_path))
-        links = [(uri, set(ids)) for uri, ids in kept.links.items()]
-        records = [tuple(r) for r in kept.records]
-        self._accept(index, kept.search, set(kept.anchors), links, records)
-        self.store.keep(file.src_uri, kept)
-        self.store.reused += 1
+        self._receive(_taken(index, found.kept, found.kept.markdown))
         return True
 
     # In the workers:
@@ -1073,21 +1068,14 @@ class _PageWorkers(BasePlugin):
         same configuration, theme and files), take its file: (what _page returns, or None;
         the Markdown's digest)."""
         text = file.content_string
-        digest = hashlib.blake2b(digest_size=20)
-        digest.update(f"{self.render}\n{file.src_uri}\n".encode())
-        digest.update(text.encode("utf-8"))
-        markdown = digest.hexdigest()
-        found = self.store.reusable(file.src_uri, "", markdown)
-        if found is None or found.kept.file != file.dest_uri:
+        markdown = digest(self.render, file.src_uri, text)
+        found = self.store.reusable(file.src_uri, file.dest_uri, markdown=markdown)
+        if found is None:
             file.made = text  # for mkdocs to read
             return None, markdown
         os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
         link_previous(found, file.abs_dest_path)
-        kept = found.kept
-        links = [(uri, set(ids)) for uri, ids in kept.links.items()]
-        records = [tuple(r) for r in kept.records]
-        taken = (index, kept.search, set(kept.anchors), links, 0, 0, records, markdown, True)
-        return taken, markdown
+        return _taken(index, found.kept, markdown), markdown
 
     def _page(self, index: int) -> tuple:
         config, doc_files, nav, env, *dirty = self._args
@@ -1235,25 +1223,16 @@ def render_key(config: dict[str, Any]) -> str:
     theme = dict(config.get("theme") or {})
     custom_dir = theme.pop("custom_dir", None)
     settings = {k: v for k, v in config.items() if k not in ("docs_dir", "site_dir", "theme")}
-    h = hashlib.blake2b(digest_size=20)
     versions = [f"{name}=={importlib.metadata.version(name)}" for name in RENDERERS]
     # A function in mkdocs.yml (!!python/name:) by its name, not its address.
-    h.update(json.dumps([settings, theme, versions], sort_keys=True, default=plain).encode())
-    h.update(Path(__file__).read_bytes())
-    if custom_dir:
-        root = Path(custom_dir)
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            name = path.relative_to(root).as_posix().encode()
-            data = path.read_bytes()
-            h.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little"))
-            h.update(data)
-    return h.hexdigest()
+    parts = [json_text([settings, theme, versions]), Path(__file__).read_bytes()]
+    return digest(*parts, *(folder_parts([Path(custom_dir)]) if custom_dir else []))
 
 
 def _page_key(render: str, page: GeneratedPage | None) -> str:
     if page is None or not page.key or not render:
         return ""
-    return hashlib.blake2b(f"{render}\n{page.key}".encode(), digest_size=20).hexdigest()
+    return digest(render, page.key)
 
 
 def _reusable_shells(config: dict[str, Any]) -> bool:

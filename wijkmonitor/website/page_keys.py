@@ -56,11 +56,14 @@ def plain(value: Any) -> str:
     return str(value)
 
 
-def _json(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """``value`` as JSON with sorted keys, what JSON has no form for as ``plain`` text."""
     return json.dumps(value, sort_keys=True, default=plain, ensure_ascii=False)
 
 
-def _files(folders: Iterable[Path]) -> list[bytes | str]:
+def folder_parts(folders: Iterable[Path]) -> list[bytes | str]:
+    """Every file under ``folders`` (compiled Python left out) as its relative path and
+    its bytes, in a fixed order: the parts of a key of what the folders hold."""
     parts: list[bytes | str] = []
     for folder in sorted(set(folders)):
         for path in sorted(folder.rglob("*")):
@@ -84,7 +87,7 @@ def code_key() -> str:
             folders.append(Path(where).parent)
     versions = [f"{n}=={importlib.metadata.version(n)}" for n in LIBRARIES]
     versions += sorted(f"{d.project_name}=={d.version}" for _p, d in pm.list_plugin_distinfo())
-    return digest(sys.version, _json(versions), *_files(folders))
+    return digest(sys.version, json_text(versions), *folder_parts(folders))
 
 
 def _boundaries(monitor: Monitor) -> list[bytes | str]:
@@ -93,7 +96,7 @@ def _boundaries(monitor: Monitor) -> list[bytes | str]:
     parts: list[bytes | str] = []
     for level, shapes in sorted(monitor.boundaries.shapes.items()):
         wkb = shapes.to_wkb()
-        parts += [level, _json([str(c) for c in shapes.index]), *wkb.tolist()]
+        parts += [level, json_text([str(c) for c in shapes.index]), *wkb.tolist()]
     return parts
 
 
@@ -114,7 +117,7 @@ def results_keys(
     monitor = results.monitor
     code = code_key()
     values, changes = frame_digest(results.values), frame_digest(results.changes)
-    downloads = digest(code, values, changes, _json(monitor.synthetic))
+    downloads = digest(code, values, changes, json_text(monitor.synthetic))
     skip = set(skip)
     indicators = {
         i: {**ind.model_dump(mode="json", exclude=skip), "source_file": ind.source_file}
@@ -122,19 +125,19 @@ def results_keys(
     }
     region_pages = digest(
         code,
-        _json(monitor.config.model_dump(mode="json")),
-        _json({t: theme.model_dump(mode="json") for t, theme in monitor.themes.items()}),
-        _json(indicators),
-        _json(monitor.inputs),
-        _json(monitor.area_members),
-        _json([str(w) for w in monitor.warnings]),
+        json_text(monitor.config.model_dump(mode="json")),
+        json_text({t: theme.model_dump(mode="json") for t, theme in monitor.themes.items()}),
+        json_text(indicators),
+        json_text(monitor.inputs),
+        json_text(monitor.area_members),
+        json_text([str(w) for w in monitor.warnings]),
         frame_digest(monitor.regions),
         frame_digest(monitor.membership),
         frame_digest(monitor.data),
         values,
         changes,
         *_boundaries(monitor),
-        _json([build_date.isoformat() if build_date else None, pdf_profiles]),
+        json_text([build_date.isoformat() if build_date else None, pdf_profiles]),
     )
     return ResultsKeys(downloads, region_pages)
 

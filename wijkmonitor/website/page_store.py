@@ -150,12 +150,13 @@ class PageStore:
             store.previous = data["pages"]
         return store
 
-    def reusable(self, page: str, key: str, markdown: str = "") -> Reusable | None:
+    def reusable(self, page: str, file: str, key: str = "", markdown: str = "") -> Reusable | None:
         """The previous site's file of ``page`` (a docs path) and what was kept of it, if
-        it was made with this key (or, given ``markdown``, rendered from the same Markdown)
-        and the file is still the one that build wrote."""
+        it was made with this key (or, given ``markdown``, rendered from the same Markdown),
+        this build puts it at the same ``file`` of the site, and the file is still the one
+        that build wrote."""
         entry = self.previous.get(page)
-        if not isinstance(entry, dict):
+        if not isinstance(entry, dict) or entry.get("file") != file:
             return None
         if not (key and entry.get("key") == key or markdown and entry.get("markdown") == markdown):
             return None

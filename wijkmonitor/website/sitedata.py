@@ -270,7 +270,7 @@ class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
         return len(self._spans)
 
 
-class ChangesByRegion(Mapping[str, dict[str, ChangeRow]]):
+class ChangesByRegion(Later):
     """region -> indicator -> its change since the baseline. Region pages read every
     region's (arranged all at once: half a second at national size); theme pages read a
     few, each taken from the table on its own, so a rebuild that makes no region page
@@ -279,31 +279,18 @@ class ChangesByRegion(Mapping[str, dict[str, ChangeRow]]):
     FEW = 32  # regions taken one by one before all are arranged
 
     def __init__(self, changes: pd.DataFrame):
+        super().__init__(functools.partial(_changes, changes))
         self._frame = changes
-        self._all: dict[str, dict[str, ChangeRow]] | None = None
         self._few: dict[str, dict[str, ChangeRow]] = {}
 
-    def prepare(self) -> None:
-        if self._all is None:
-            self._all, self._few = _changes(self._frame), {}
-
     def __getitem__(self, region: str) -> dict[str, ChangeRow]:
-        if self._all is None and region in self._few:
+        if self._make is not None and region in self._few:
             return self._few[region]
-        if self._all is None and len(self._few) < self.FEW:
+        if self._make is not None and len(self._few) < self.FEW:
             rows = _changes(self._frame[self._frame["region"] == region])
             self._few[region] = rows[region]  # KeyError: no changes, as in the whole
             return self._few[region]
-        self.prepare()
-        return self._all[region]
-
-    def __iter__(self) -> Iterator[str]:
-        self.prepare()
-        return iter(self._all)
-
-    def __len__(self) -> int:
-        self.prepare()
-        return len(self._all)
+        return super().__getitem__(region)
 
 
 def _changes(changes: pd.DataFrame) -> dict[str, dict[str, ChangeRow]]:
