@@ -52,4 +52,4 @@ bench: install
 	$(BIN)/python benchmarks/zensical_compare.py --zensical $(BIN)/zensical --national 800
 
 clean:
-	rm -rf site build .pytest_cache .wijkmonitor-cache examples/g4/.wijkmonitor-cache
+	rm -rf site .site.folders build .pytest_cache .wijkmonitor-cache examples/g4/.wijkmonitor-cache

@@ -28,6 +28,7 @@ from wijkmonitor.cli import main
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.problems import ProblemsError
+from wijkmonitor.website import build, site_folders
 from wijkmonitor.website.build import _published_as, build_site, finish_removals
 from wijkmonitor.website.generate import REGION_PAGES, REGION_PAGES_SKIP, plan
 from wijkmonitor.website.page_keys import results_keys
@@ -305,11 +306,78 @@ def test_serve_says_what_it_made_and_shows_the_change(tmp_path):
 
 def test_a_preview_removes_the_old_site_after_saying_it_is_done(tmp_path, epoch):
     """serve's builds leave the old site's folders to a thread (the files, links of the
-    new site's, go first): the next build still takes every unchanged page, and nothing
-    is left once the removals are done."""
+    new site's, go first), which keeps them for the next build: that build still takes
+    every unchanged page, and its site is a cold build's, folder for folder."""
     monitor, site = _demo(tmp_path / "m"), tmp_path / "out" / "site"
     build_site(monitor, site, remove_later=True)
+    wijk = (site / "wijk").stat().st_ino
+    build_site(monitor, site, remove_later=True)
+    finish_removals()  # the first site's folders are kept
     taken = build_site(monitor, site, remove_later=True).reused
     finish_removals()
-    assert taken == len(_pages(monitor)[1]) and leftovers(site) == []
+    assert taken == len(_pages(monitor)[1]) and leftovers(site) == [".site.folders"]
+    assert (site / "wijk").stat().st_ino == wijk  # the old site's folders, kept
     assert tree(site) == _cold(monitor, tmp_path / "cold")
+    assert _folders(site) == _folders(tmp_path / "cold")
+
+
+def _folders(site: Path) -> set[str]:
+    return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_dir()}
+
+
+def _kept(site: Path, timeout: float = 60) -> Path:
+    """The old site's folders, once the detached process has kept them."""
+    kept = site_folders.kept_path(site)
+    deadline = time.monotonic() + timeout
+    while not (kept / site_folders.LIST).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (kept / site_folders.LIST).exists(), "the old site's folders were not kept"
+    return kept
+
+
+def test_a_large_sites_old_folders_are_kept_for_the_next_build(tmp_path, epoch, monkeypatch):
+    """From LATER_FROM pages a build leaves the old site to a detached process, which
+    keeps its folders (its files are gone) for the next build: that build moves them into
+    its site and removes those it has no file in, so its site is a cold build's, folder
+    for folder. Folders with anything put in them since are not taken."""
+    monkeypatch.setattr(build, "LATER_FROM", 0)  # the demo as a large site
+    monitor, site = _demo(tmp_path / "m"), tmp_path / "out" / "site"
+    extra = monitor / "site_src" / "extra-pagina.md"
+    extra.write_text("# Een pagina die weer verdwijnt\n", encoding="utf-8")
+    build_site(monitor, site)
+    build_site(monitor, site)  # replaces the first site: its folders are kept
+    kept = _kept(site)
+    assert leftovers(site) == [".site.folders"]
+    assert not any(p.is_file() for p in kept.joinpath(site_folders.TREE).rglob("*"))
+    wijk = (kept / site_folders.TREE / "wijk").stat().st_ino
+
+    extra.unlink()  # its folder is kept, and must not be in the next site
+    _set(monitor / INDICATOR, definition="Een nieuwe definitie.")
+    taken, changed = _rebuild(monitor, site)
+    assert (site / "wijk").stat().st_ino == wijk  # moved in, not made
+    assert not (site / "extra-pagina").exists()
+    cold = tmp_path / "cold-1"
+    assert tree(site) == _cold(monitor, cold) and _folders(site) == _folders(cold)
+    assert "indicator/lage_inkomens/index.html" in changed  # (a page less: none taken)
+
+    # Something put in the kept folders: they are not taken, and it is not published.
+    kept = _kept(site)
+    stray = kept / site_folders.TREE / "wijk" / "amsterdam-noord" / "los.html"
+    stray.write_text("<p>niet van deze build</p>", encoding="utf-8")
+    (kept / site_folders.TREE / "nieuw").mkdir()  # a folder the list does not name
+    build_site(monitor, site)
+    assert (site / "wijk").stat().st_ino != wijk
+    assert not (site / "wijk" / "amsterdam-noord" / "los.html").exists()
+    assert not (site / "nieuw").exists()
+    assert tree(site) == tree(cold) and _folders(site) == _folders(cold)
+
+    # Without the cache nothing is kept or taken.
+    _kept(site)
+    build_site(monitor, site, cache=False)
+    assert tree(site) == tree(cold) and _folders(site) == _folders(cold)
+
+
+def test_kept_folders_without_a_file_of_the_new_site_are_tried_deepest_first():
+    folders = ["a", "a/b", "a/b/c", "assets", "assets/js", "wijk", "wijk/x", "wijk/y"]
+    files = ["a/b/index.html", "wijk/x/index.html"]
+    assert site_folders.unused(folders, files) == ["a/b/c", "assets/js", "wijk/y", "assets"]

@@ -20,6 +20,7 @@ import os
 import posixpath
 import re
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -40,6 +41,7 @@ from wijkmonitor.core.problems import Problem, ProblemsError
 from wijkmonitor.environment import source_date_epoch
 from wijkmonitor.forked_workers import ForkedWorkers, can_fork, running, worker_count
 from wijkmonitor.website import addresses as addr
+from wijkmonitor.website import site_folders
 from wijkmonitor.website.assets import site_assets, theme_overrides
 from wijkmonitor.website.charts import make_templates
 from wijkmonitor.website.generate import REGION_PAGES, REGION_PAGES_SKIP, SitePlan, plan
@@ -339,8 +341,55 @@ def swap_into_place(new: Path, target: Path, work: Path) -> None:
 
 
 def _work_pattern(target: Path) -> re.Pattern[str]:
-    """The names of build directories beside ``target`` (mkdtemp adds [a-z0-9_]{8})."""
-    return re.compile(re.escape(f".{target.name}.tmp-") + OWNER + r"-[a-z0-9_]+")
+    """The names of build directories beside ``target`` (mkdtemp adds [a-z0-9_]{8}), and
+    of the old sites' folders they become (``_remove_old``)."""
+    name = re.escape(f".{target.name}.")
+    return re.compile(name + "(?:tmp|old)-" + OWNER + r"-[a-z0-9_]+")
+
+
+# From this many pages, the old site is removed, or its folders kept for the next build
+# (site_folders.py), after ``build`` returned, by a detached process: removing the 16,700
+# folders of a national site took 1.4-1.9 s of its rebuild (git's ``gc --auto`` detaches
+# too). Below it, here and now.
+LATER_FROM = 2000
+
+
+def _remove_old(work: Path, target: Path, pages: int, emptied: bool, in_thread: bool) -> None:
+    """Remove the build directory, which holds the old site once the new one is in place
+    (``pages``: how many the site has; 0 if the build failed). ``emptied``: the old site's
+    files are gone, so its folders may be kept for the next build. ``in_thread``: a
+    preview, whose process goes on: on a thread (``finish_removals`` waits for it)."""
+    tree = next((name for name in ("site", "old-site") if (work / name).is_dir()), None)
+    if in_thread:
+        if emptied and tree is not None:
+            job: Callable[[], None] = lambda: site_folders.keep(work, tree, target)  # noqa: E731
+        else:
+            job = lambda: shutil.rmtree(work, ignore_errors=True)  # noqa: E731
+        thread = threading.Thread(target=job, name="old-site")
+        thread.start()
+        _removing[:] = [*(t for t in _removing if t.is_alive()), thread]
+        return
+    if pages >= LATER_FROM and os.name == "posix":
+        # Under another name: not a build's directory, and left by this process, so the
+        # next build removes it if the detached process was stopped.
+        old = work.with_name(work.name.replace(".tmp-", ".old-", 1))
+        try:
+            os.rename(work, old)
+        except OSError:
+            old = work
+        if emptied and tree is not None and site_folders.keep_later(old, tree, target):
+            return
+        with contextlib.suppress(OSError):
+            subprocess.Popen(  # noqa: S603 - a fixed command on a path of our own
+                ["rm", "-rf", "--", str(old)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # not stopped by a Ctrl-C meant for the next command
+            )
+            return
+        work = old
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def _published_as(relative: str) -> str:
@@ -454,6 +503,8 @@ def build_site(
     work = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent)).absolute()
     cache_dir = monitor_dir / CACHE_DIR
     store = PageStore.load(cache_dir, target) if cache else None
+    # The previous site's folders, kept for this build (site_folders.py).
+    folders = site_folders.take(target, work / "folders") if cache else None
     swapped = False
     try:
         docs, out, overrides = work / "docs", work / "site", work / "overrides"
@@ -506,6 +557,7 @@ def build_site(
         if conflicts:
             raise ProblemsError(conflicts)
         region_pages = {job.path for job in site_plan.jobs if job.reads == REGION_PAGES}
+        page_files = [_published_as(job.path) for job in site_plan.jobs]
         prepare = site_plan.data.prepare_region_pages
 
         def before_workers(paths: list[str]) -> None:
@@ -530,9 +582,12 @@ def build_site(
                 store=store,
                 before_workers=before_workers,
                 scratch_docs=True,
+                folders=folders,
             )
         except TemplateError as exc:
             raise _template_problem(monitor_dir, exc) from None
+        if folders is not None:  # those this site has no file in go (a cold build has none)
+            site_folders.remove_empty(out, site_folders.unused(folders[1], page_files))
         _write(out / MARKER, "built by wijkmonitor; may be replaced by the next build\n")
         if epoch is not None:
             stamp_times(out, epoch)
@@ -552,12 +607,9 @@ def build_site(
             # the manifest records the new site's change times; its folders may go later.
             _remove_files(work)
             store.save(MARKER, ours)
-        if remove_later:
-            thread = threading.Thread(target=shutil.rmtree, args=(work, True), name="old-site")
-            thread.start()
-            _removing[:] = [*(t for t in _removing if t.is_alive()), thread]
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        _remove_old(
+            work, target, pages if swapped else 0, swapped and store is not None, remove_later
+        )
     seconds = time.perf_counter() - started
     reused = store.reused if store is not None else 0
     return BuildSummary(pages, seconds, target, warnings, profiles, reused)
