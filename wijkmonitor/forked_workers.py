@@ -61,7 +61,8 @@ class ForkedWorkers:
 
     From ``start`` to ``stop`` the parent's objects are frozen for the garbage collector
     (``gc.freeze``): a collection in a worker writes to every object it visits, which
-    would copy the shared memory pages into each worker; frozen ones it leaves alone."""
+    would copy the shared memory pages into each worker; frozen ones it leaves alone
+    (``freeze=False``: not, for a worker that touches few of the parent's objects)."""
 
     def __init__(
         self,
@@ -72,7 +73,9 @@ class ForkedWorkers:
         chunk: int = 8,
         life: int = LIFE,
         setup: Callable[[], None] | None = None,
+        freeze: bool = True,
     ):
+        self._freeze = freeze
         self._chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
         self._next = 0
         self._work, self._receive, self._setup = work, receive, setup
@@ -81,9 +84,10 @@ class ForkedWorkers:
         self._frozen = False
 
     def start(self) -> None:
-        gc.collect()
-        gc.freeze()  # for the replacements forked later too
-        self._frozen = True
+        if self._freeze:
+            gc.collect()
+            gc.freeze()  # for the replacements forked later too
+            self._frozen = True
         for _ in range(min(self._workers, len(self._chunks))):
             self._fork()
 

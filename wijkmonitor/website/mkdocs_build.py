@@ -901,7 +901,9 @@ class _Linking:
         if not can_fork():
             self._link(0)
             return
-        self._pool = ForkedWorkers([0], self._link, lambda _: None, 1, chunk=1)
+        # Not frozen for the collector: it touches few objects, and the page workers'
+        # start collects right after (a full collection of a national build: 0.1-0.2 s).
+        self._pool = ForkedWorkers([0], self._link, lambda _: None, 1, chunk=1, freeze=False)
         self._pool.start()
 
     def _link(self, _: int) -> None:
@@ -1073,9 +1075,10 @@ class _PageWorkers(BasePlugin):
         for name, level, text in records:
             logging.getLogger(name).log(level, "%s", text)
 
-    def _receive(self, result: tuple) -> None:
+    def _receive(self, result: tuple, kept: KeptPage | None = None) -> None:
         """What mkdocs keeps of a page built elsewhere (a worker, or the previous build:
-        ``taken``), and what the store keeps of it for the next build."""
+        ``taken``), and what the store keeps of it for the next build (``kept``: what the
+        previous build kept of a page taken by its key, the same in every part)."""
         index, entries, anchors, links, reused, skeletons, records, markdown, taken = result
         self._relog(records)
         file = self._args[1][index]
@@ -1089,6 +1092,9 @@ class _PageWorkers(BasePlugin):
         else:
             self.built += 1
         self.site.page_done()
+        if kept is not None:
+            self.store.keep(file.src_uri, kept)
+            return
         key = _page_key(self.render, self.site.pages.get(file.src_uri))
         if self.store is not None and (key or markdown):
             links_to = {uri: sorted(ids) for uri, ids in links}
@@ -1106,7 +1112,7 @@ class _PageWorkers(BasePlugin):
         if found is None:
             return False
         files.append((found, file.abs_dest_path))
-        self._receive(_taken(index, found.kept, found.kept.markdown))
+        self._receive(_taken(index, found.kept, found.kept.markdown), found.kept)
         return True
 
     # In the workers:
