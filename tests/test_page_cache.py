@@ -25,6 +25,7 @@ from tests.conftest import ROOT
 from tests.sitebuild import leftovers, tree
 from tests.test_serve import _free_port, _wait_for
 from wijkmonitor.cli import main
+from wijkmonitor.core.atomic import _host
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.problems import ProblemsError
@@ -371,10 +372,26 @@ def test_a_large_sites_old_folders_are_kept_for_the_next_build(tmp_path, epoch, 
     assert not (site / "nieuw").exists()
     assert tree(site) == tree(cold) and _folders(site) == _folders(cold)
 
-    # Without the cache nothing is kept or taken.
+    # Without the cache nothing is kept or taken: the old site goes by a detached rm.
     _kept(site)
     build_site(monitor, site, cache=False)
     assert tree(site) == tree(cold) and _folders(site) == _folders(cold)
+    deadline = time.monotonic() + 60
+    while leftovers(site) != [".site.folders"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers(site) == [".site.folders"]
+
+    # What a stopped detached process left (its process is gone) goes with the next build.
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stopped = site.with_name(f".site.old-{ended.stdout.strip()}-{_host()}-keep")
+    (stopped / "site" / "wijk").mkdir(parents=True)
+    build_site(monitor, site)
+    assert not stopped.exists()
 
 
 def test_kept_folders_without_a_file_of_the_new_site_are_tried_deepest_first():
