@@ -1,9 +1,9 @@
 """The old site's folders, kept (empty) for the next build of the same site (issue 13).
 
 Every page of a site is a folder of its own (``wijk/WK036301/index.html``), and making a
-folder is the slow part of putting a file in place: the 16,700 folders of a national
-site take 2.8-8 s of the kernel's time on this project's build machine (ext4; 0.08 s on
-tmpfs), removing them 1.4-1.9 s, against 0.15 s for as many hard links. A rebuild that
+folder is the slow part of putting a file in place: 16,000 folders (a national site has
+16,700) took 2.0-7.9 s of the kernel's time on this project's build machine (ext4; 0.08 s
+on tmpfs), removing them 1.0-1.9 s, against 0.15 s for as many hard links. A rebuild that
 takes nearly every page from the previous site (``page_store.py``) would spend most of
 its time on folders. So the old site, once the new one is in place and the old files
 are gone, is not removed but kept beside the site as ``.<site>.folders/``: its folders
