@@ -20,7 +20,6 @@ import os
 import posixpath
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -360,12 +359,13 @@ def _remove_old(work: Path, target: Path, pages: int, emptied: bool, in_thread: 
     files are gone, so its folders may be kept for the next build. ``in_thread``: a
     preview, whose process goes on: on a thread (``finish_removals`` waits for it)."""
     tree = next((name for name in ("site", "old-site") if (work / name).is_dir()), None)
+    keep = emptied and tree is not None
     if in_thread:
-        if emptied and tree is not None:
-            job: Callable[[], None] = lambda: site_folders.keep(work, tree, target)  # noqa: E731
+        if keep:
+            job, args = site_folders.keep, (work, tree, target)
         else:
-            job = lambda: shutil.rmtree(work, ignore_errors=True)  # noqa: E731
-        thread = threading.Thread(target=job, name="old-site")
+            job, args = shutil.rmtree, (work, True)
+        thread = threading.Thread(target=job, args=args, name="old-site")
         thread.start()
         _removing[:] = [*(t for t in _removing if t.is_alive()), thread]
         return
@@ -377,16 +377,9 @@ def _remove_old(work: Path, target: Path, pages: int, emptied: bool, in_thread: 
             os.rename(work, old)
         except OSError:
             old = work
-        if emptied and tree is not None and site_folders.keep_later(old, tree, target):
+        if keep and site_folders.keep_later(old, tree, target):
             return
-        with contextlib.suppress(OSError):
-            subprocess.Popen(  # noqa: S603 - a fixed command on a path of our own
-                ["rm", "-rf", "--", str(old)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,  # not stopped by a Ctrl-C meant for the next command
-            )
+        if site_folders.remove_later(old):
             return
         work = old
     shutil.rmtree(work, ignore_errors=True)
@@ -557,7 +550,7 @@ def build_site(
         if conflicts:
             raise ProblemsError(conflicts)
         region_pages = {job.path for job in site_plan.jobs if job.reads == REGION_PAGES}
-        page_files = [_published_as(job.path) for job in site_plan.jobs]
+        page_files = [_published_as(job.path) for job in site_plan.jobs] if folders else []
         prepare = site_plan.data.prepare_region_pages
 
         def before_workers(paths: list[str]) -> None:

@@ -392,7 +392,7 @@ class _SitePlugin(BasePlugin):
         on_page: Callable[[], None] | None,
         skeletons: bool = True,
         pages: Mapping[str, GeneratedPage] | None = None,
-        folders: tuple[str, list[str]] | None = None,
+        folders: tuple[Path, list[str]] | None = None,
     ):
         super().__init__()
         self.progress = on_page  # called once per page written
@@ -432,7 +432,7 @@ class _SitePlugin(BasePlugin):
         if on_disk:  # the site layer checks for this first (a hand-written page)
             raise BuildError(f"generated pages that are also files: {', '.join(on_disk)}")
         made = [_GeneratedFile(uri, page, config) for uri, page in self.pages.items()]
-        # The site directory is empty now (mkdocs cleans it before ``on_files``).
+        # The pages' folders that were not moved in above.
         folders = {os.path.dirname(f.abs_dest_path) for f in made}
         self.folders = _Folders(sorted(folders - self._there))
         # In the order of the walk that found the files on disk: the pages are built,
@@ -1365,8 +1365,7 @@ def run_build(
         linked_from = os.path.abspath(config["docs_dir"]) if scratch_docs else None
         with _reproducible(), _named_writes(linked_from):
             cfg = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **config)
-            ahead = (str(folders[0]), folders[1]) if folders is not None else None
-            site = _SitePlugin(on_page, skeletons=shortcuts, pages=pages, folders=ahead)
+            site = _SitePlugin(on_page, skeletons=shortcuts, pages=pages, folders=folders)
             cfg.plugins["wijkmonitor"] = site
             hold = cfg.plugins["wijkmonitor-hold-content"] = _HoldContent()
             before = _SearchBefore()

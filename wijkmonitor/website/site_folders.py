@@ -42,13 +42,11 @@ def kept_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.folders")
 
 
-def keep_later(old: Path, tree: str, target: Path) -> bool:
-    """Start the detached process that keeps ``old/tree`` (the old site, its files
-    removed) as the next build's folders and removes the rest of ``old``; False if it
-    could not be started (then nothing is kept and ``old`` is the caller's)."""
+def _detached(command: list[str]) -> bool:
+    """Start ``command`` in a process that outlives this one; False if it could not be."""
     try:
-        subprocess.Popen(  # noqa: S603 - this interpreter, this module, our own paths
-            [sys.executable, "-m", __name__, str(old), tree, str(target)],
+        subprocess.Popen(  # noqa: S603 - our own commands on our own paths
+            command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -58,6 +56,18 @@ def keep_later(old: Path, tree: str, target: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def keep_later(old: Path, tree: str, target: Path) -> bool:
+    """Start the detached process that keeps ``old/tree`` (the old site, its files
+    removed) as the next build's folders and removes the rest of ``old``; False if it
+    could not be started (then nothing is kept and ``old`` is the caller's)."""
+    return _detached([sys.executable, "-m", __name__, str(old), tree, str(target)])
+
+
+def remove_later(old: Path) -> bool:
+    """Start a detached ``rm -rf`` of ``old``; False if it could not be started."""
+    return _detached(["rm", "-rf", "--", str(old)])
 
 
 def _folders_only(tree: Path) -> list[str] | None:
