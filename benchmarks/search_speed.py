@@ -11,10 +11,14 @@ throttled 4x (CDP Emulation.setCPUThrottlingRate) and the network at 2 MB/s and 
 icon, types a buurt's code and waits for the first ``.md-search-result__item``.
 
 Material for MkDocs fetches search/search_index.json as soon as a page loads (over
-http; only on file:// does it wait for the search to open) and hands it to a web worker
-that builds the lunr index. The worker's messages are timed in the page (a wrapper
-around ``Worker``), so the figures split into: index downloaded, index parsed and posted
-to the worker, worker ready (lunr index built), first result drawn. Two scenarios, each
+http; only on file:// does it wait for the search to open) and hands it to the site's
+search worker: wijkmonitor's (static/overrides/assets/javascripts/workers/
+wijkmonitor-search.js), which looks up the pages indexed by their summary (area and
+gemeente pages) itself and hands the pages of text to Material's own worker (lunr),
+nested in it. It is ready once its lookup is built, and answers from the lookup alone
+until lunr is ready (then the last query again). The worker's messages are timed in the
+page (a wrapper around ``Worker``), so the figures split into: index downloaded, index
+parsed and posted to the worker, worker ready, first result drawn. Two scenarios, each
 in a fresh browser context (empty cache):
 
 - eager: the user taps search as soon as the page has loaded and types at once (the
@@ -22,9 +26,9 @@ in a fresh browser context (empty cache):
 - warm: the user types after the index is ready (every keystroke is a query, each a
   prefix search: "B" matches every buurt, and the worker answers them in turn).
 
-Then, in a page without network limits, it times the worker alone: the lunr index built
-again from the same data (lunr's language scripts already loaded), and one query at a
-time for prefixes of the typed query and a few common words.
+Then, in a page without network limits, it times the worker alone: set up again from
+the same data (the lookup built; lunr builds in its own worker meanwhile), and one query
+at a time for prefixes of the typed query and a few common words.
 
 CDP's CPU throttling slows the page's main thread; a web worker's thread is slowed far
 less (a busy loop measured 3.2x slower on the main thread, 1.2-1.8x in a worker), so
@@ -48,6 +52,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -66,6 +71,7 @@ NETWORK = {  # CDP Network.emulateNetworkConditions: bytes per second, milliseco
     "uploadThroughput": 750_000,
 }
 COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt")
+WORKER = "wijkmonitor-search.js"  # the site's search worker (see the module's docstring)
 
 # Runs before the site's own scripts: timestamps (performance.now(), ms since the
 # navigation started) of the messages between the page and Material's search worker,
@@ -145,7 +151,7 @@ ASK = """async queries => {
 }"""
 
 
-# Hands the worker the index again (lunr's scripts now cached) and times the rebuilds.
+# Hands the worker the index again and times its setups (until it is ready).
 REBUILD = """async n => {
     const t = window.__wm, out = [];
     for (let i = 0; i < n; i++) {
@@ -166,6 +172,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     cache: dict[Path, bytes] = {}
     index: Path | None = None
+    material_only = False  # serve Material's own worker in place of wijkmonitor's
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -174,6 +181,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
+        if self.material_only and path.name == WORKER:
+            path = path.with_name(parse_qs(urlsplit(self.path).query)["material"][0])
         wants = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (wants and path.is_file() and path.suffix in COMPRESSIBLE):
             super().do_GET()
@@ -192,14 +201,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_gzip(directory: Path, index: Path | None = None) -> Iterator[str]:
+def serve_gzip(
+    directory: Path, index: Path | None = None, material_only: bool = False
+) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 (gzip on; ``index`` in place of the site's
-    search_index.json); yields the base URL."""
+    search_index.json; with ``material_only`` Material's search worker in place of
+    wijkmonitor's); yields the base URL."""
 
     class Handler(_Handler):
         pass
 
     Handler.index = index
+    Handler.material_only = material_only  # (chromium asks for gzip: the branch above)
     with serve(directory, Handler) as url:
         yield url
 
@@ -319,7 +332,7 @@ def phases(probe: dict) -> dict[str, float]:
         "index requested": index.get("start"),
         "index downloaded": index.get("end"),
         "index posted to worker (parsed)": setup,
-        "worker ready (lunr index built)": ready,
+        "worker ready (lookup built)": ready,
         "search box focused": probe["focus"],
         "last keystroke": last_key,
         "first result drawn": probe["item"],
@@ -328,7 +341,7 @@ def phases(probe: dict) -> dict[str, float]:
         "worker answered the whole query": answer,
         "its results drawn": drawn,
         "whole query answered after last keystroke": drawn - last_key,
-        "worker build (ready - posted)": ready - setup if ready and setup else None,
+        "worker setup (ready - posted)": ready - setup if ready and setup else None,
         "setups sent": sum(1 for m, *_ in probe["posted"] if m == 0),
         "index transfer bytes": index.get("transfer"),
     }
@@ -342,6 +355,11 @@ def main() -> None:
     parser.add_argument("--cpu", type=float, default=CPU_SLOWDOWN, help="CPU slowdown (default 4)")
     parser.add_argument(
         "--index", type=Path, help="serve this search_index.json instead (to compare)"
+    )
+    parser.add_argument(
+        "--material",
+        action="store_true",
+        help="serve Material's own search worker in place of wijkmonitor's (to compare)",
     )
     parser.add_argument(
         "--runs", type=int, default=2, help="runs per scenario (median; 0: worker figures only)"
@@ -370,7 +388,7 @@ def main() -> None:
             f"query {query!r}, typed at 120 ms per key"
         )
         results: dict[str, list[dict]] = {"eager": [], "warm": []}
-        with serve_gzip(site, args.index) as url, launch() as browser:
+        with serve_gzip(site, args.index, args.material) as url, launch() as browser:
             for run in range(args.runs):
                 for scenario in results:
                     probe = one_run(browser, url, query, warm=scenario == "warm", cpu=args.cpu)
@@ -380,7 +398,7 @@ def main() -> None:
             other = ["buurt", "gemeente 0001", "wijk"]
             build, costs = query_costs(browser, url, [*dict.fromkeys(codes + other)], args.cpu)
         builds = ", ".join(f"{ms:,.0f}" for ms in build)
-        print(f"\nlunr index built again in the worker (scripts cached): {builds} ms")
+        print(f"\nworker set up again (lookup built; lunr in its own worker): {builds} ms")
         print("worker time per query (results, ms), one at a time, nothing queued:")
         for q, n, ms in costs:
             print(f"  {q!r:<18} {n:>7,} results {ms:>8,.0f} ms")

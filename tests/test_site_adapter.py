@@ -227,10 +227,15 @@ def test_demo_search_entries_of_area_pages_are_their_summary(demo):
     areas = list(demo.monitor.regions.index[level == "focus_area"])
     gemeenten = list(demo.monitor.regions.index[level == "gemeente"])
     entries = _search_index(demo.site)
-    for location in [f"wijk/{a}/" for a in areas] + [f"gemeente/{g}/" for g in gemeenten]:
+    summaries = [f"wijk/{a}/" for a in areas] + [f"gemeente/{g}/" for g in gemeenten]
+    for location in summaries:
         found = [e for e in entries if e["location"].startswith(location)]
         assert [e["location"] for e in found] == [location]  # one entry: no sections
         assert found[0]["text"] and "<table" not in found[0]["text"]
+    # Marked for the site's search worker, which looks these pages up by word prefix
+    # and leaves every other page to lunr.
+    assert sorted(e["location"] for e in entries if e.get("summary")) == sorted(summaries)
+    assert all(e["summary"] is True for e in entries if "summary" in e)
     # An area page's entry is its summary (where it lies, what it is made of), not the
     # explanation every area page repeats (17,000 copies in a national index).
     page = (demo.site / f"wijk/{areas[0]}/index.html").read_text()

@@ -43,7 +43,9 @@ _MARKER_START = frozenset("-+!?0123456789 ")
 # section headings as many others: a reader searches for their name, not the headings);
 # "exclude" nothing. A page may mark its summary (``summary()``: name, place and a line
 # about it): "summary" then indexes only that, so an index of 17,000 area pages holds
-# what a reader searches them by and not 17,000 copies of the same explanation.
+# what a reader searches them by and not 17,000 copies of the same explanation. The
+# site's search looks "summary" pages up by word prefix and leaves the others to lunr
+# (README, "The website").
 SEARCH_MODES = ("full", "text", "summary", "exclude")
 SUMMARY_CLASS = "wm-summary"
 # Parts of the layout a page can do without, so its tables get the width: the

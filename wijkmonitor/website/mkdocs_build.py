@@ -46,6 +46,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import yaml_load
 
 from wijkmonitor.forked_workers import ForkedWorkers, can_fork, worker_count
+from wijkmonitor.website.assets import theme_overrides
 from wijkmonitor.website.markup import SEARCH_MODES, SUMMARY_CLASS
 from wijkmonitor.website.page_keys import digest, folder_parts, json_text
 from wijkmonitor.website.page_store import KeptPage, PageStore, Reusable, link_previous
@@ -810,6 +811,7 @@ class _SearchBefore(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
         self.full: dict[str, str] = {}
+        self.summaries: set[str] = set()  # pages indexed by their summary (src_uri)
 
     @event_priority(100)
     def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
@@ -817,6 +819,8 @@ class _SearchBefore(BasePlugin):
         mode = page.meta.get("search")
         if not isinstance(mode, str):  # none, or the search plugin's own settings
             return context
+        if mode == "summary":
+            self.summaries.add(page.file.src_uri)
         if mode not in SEARCH_MODES:
             log.warning(
                 "%s: search: %r is not one of %s",
@@ -830,16 +834,40 @@ class _SearchBefore(BasePlugin):
 
 
 class _SearchAfter(BasePlugin):
-    """Runs after the search plugin: puts the whole page back for rendering."""
+    """Runs after the search plugin: puts the whole page back for rendering, and marks
+    the index entries of a page indexed by its summary (``"summary": true``): the site's
+    search worker (static/overrides/.../wijkmonitor-search.js) looks those pages up by
+    word prefix and leaves the other pages to lunr."""
 
     def __init__(self, before: _SearchBefore) -> None:
         super().__init__()
         self.before = before
 
     @event_priority(-100)
-    def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
+    def on_page_context(self, context: Any, page: Any, config: Any, **kwargs: Any) -> Any:
         page.content = self.before.full.pop(page.file.src_uri)
+        if page.file.src_uri in self.before.summaries:
+            self.before.summaries.discard(page.file.src_uri)
+            mark_summary(_search_entries(config), page.url)
         return context
+
+
+def _search_entries(config: Any) -> list | None:
+    """The search plugin's list of index entries, if it keeps one (Material's does)."""
+    for plugin in config.plugins.values():
+        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if isinstance(entries, list):
+            return entries
+    return None
+
+
+def mark_summary(entries: list | None, url: str) -> None:
+    """Marks the entries the search plugin has just added for the page at ``url`` (the
+    last ones of the list: the page itself and any of its sections)."""
+    for entry in reversed(entries or []):
+        if entry.get("location", "").split("#", 1)[0] != url:
+            break
+        entry["summary"] = True
 
 
 # Building pages on both cores: mkdocs reads and renders pages one by one in one process,
@@ -978,10 +1006,9 @@ class _PageWorkers(BasePlugin):
         ):  # with one core, a worker still lets the previous build's pages be taken
             self.outside = outside
         self._files = files
-        search = [p for p in config.plugins.values() if hasattr(p, "search_index")]
-        if search:
-            self._entries = getattr(search[0].search_index, "entries", None)
-            if not isinstance(self._entries, list):  # not Material's: in one process
+        if any(hasattr(p, "search_index") for p in config.plugins.values()):
+            self._entries = _search_entries(config)
+            if self._entries is None:  # not Material's: in one process
                 self.outside = set()
         return nav
 
@@ -1303,13 +1330,21 @@ def _page_key(render: str, page: GeneratedPage | None) -> str:
 
 
 def _reusable_shells(config: dict[str, Any]) -> bool:
-    """Whether page shells can be reused: only with the theme's own page templates (a
-    custom_dir with templates of the publisher's may test anything about a page) and no
-    plugin but search (another may put page-specific values into the context)."""
+    """Whether page shells can be reused: only with the theme's own page templates and
+    wijkmonitor's overrides (a custom_dir with templates of the publisher's may test
+    anything about a page) and no plugin but search (another may put page-specific values
+    into the context)."""
     custom_dir = (config.get("theme") or {}).get("custom_dir")
-    if custom_dir and any(Path(custom_dir).rglob("*.html")):
+    if custom_dir and not all(_ours(t, Path(custom_dir)) for t in Path(custom_dir).rglob("*.html")):
         return False
     return _only_search(config)
+
+
+def _ours(template: Path, custom_dir: Path) -> bool:
+    """Whether a template of the custom_dir is wijkmonitor's own, as shipped (its
+    main.html only points the site's search at wijkmonitor's worker)."""
+    own = theme_overrides() / template.relative_to(custom_dir)
+    return own.is_file() and own.read_bytes() == template.read_bytes()
 
 
 def _only_search(config: dict[str, Any]) -> bool:
