@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from importlib import metadata
 from pathlib import Path
 
 import vl_convert
 
-from wijkmonitor.core.atomic import replacing
 from wijkmonitor.website.charts import chart_config
 from wijkmonitor.website.numbers import D3_LOCALE
+from wijkmonitor.website.user_cache import user_cache_dir, write_cached
 
 STATIC = Path(__file__).parent / "static"
 # The bundle's file name beside charts.js, which imports it only on pages with a chart.
@@ -31,13 +30,6 @@ _UNUSED_URLS = (
     "https://vega.github.io/schema/vega/v6.json",
     "https://github.com/vega/vega-lite/issues/2415",
 )
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):  # unset, empty or relative: ignored (XDG base directory spec)
-        base = Path.home() / ".cache"
-    return Path(base) / "wijkmonitor"
 
 
 # What the bundle's module does: set window.vegaEmbed, and window.vega and
@@ -97,18 +89,13 @@ def vega_bundle() -> str:
     per vl-convert version (the bundle is the same bytes for the same version).
     """
     version = metadata.version("vl-convert-python")
-    cached = _cache_dir() / f"vega-bundle-{version}-{_SNIPPET_VERSION}.js"
+    cached = user_cache_dir() / f"vega-bundle-{version}-{_SNIPPET_VERSION}.js"
     if cached.is_file():
         return cached.read_text(encoding="utf-8")
     bundle = _bundle()
     for url in _UNUSED_URLS:
         bundle = bundle.replace(url, "")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with replacing([cached]) as (partial,):  # another build may read it meanwhile
-            partial.write_text(bundle, encoding="utf-8")
-    except OSError:
-        pass  # no writable cache: bundle again next time
+    write_cached(cached, bundle)  # if it cannot be written: bundled again next time
     return bundle
 
 
