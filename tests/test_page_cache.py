@@ -398,3 +398,22 @@ def test_kept_folders_without_a_file_of_the_new_site_are_tried_deepest_first():
     folders = ["a", "a/b", "a/b/c", "assets", "assets/js", "wijk", "wijk/x", "wijk/y"]
     files = ["a/b/index.html", "wijk/x/index.html"]
     assert site_folders.unused(folders, files) == ["a/b/c", "assets/js", "wijk/y", "assets"]
+
+
+def test_nothing_stays_frozen_for_the_garbage_collector_after_a_build(small_monitor, tmp_path):
+    """A build freezes what lives until its pages are planned, and again while mkdocs
+    builds (gc.freeze: the collector's full collections skip it); a process that goes on
+    after it (serve) must get every object back, after a failed build too."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    summary = build_site(small_monitor, tmp_path / "site")
+    assert summary.pages > 0 and gc.get_freeze_count() == 0
+    overrides = small_monitor / "site_src" / "overrides"
+    overrides.mkdir(parents=True, exist_ok=True)
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ 1/0 }}{% endblock %}'
+    )
+    with pytest.raises(ProblemsError):
+        build_site(small_monitor, tmp_path / "site")
+    assert gc.get_freeze_count() == 0
