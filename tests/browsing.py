@@ -175,7 +175,10 @@ def draw_every_chart(page: object, timeout_ms: int = 60_000) -> None:
     deadline = time.monotonic() + timeout_ms / 1000
     while page.evaluate(SCROLL_TO_UNDRAWN):
         if time.monotonic() > deadline:
-            raise AssertionError(f"charts not drawn after {timeout_ms / 1000:.0f} s in view")
+            state = page.evaluate(CHART_STATE)
+            raise AssertionError(
+                f"charts not drawn after {timeout_ms / 1000:.0f} s in view: {state}"
+            )
         page.wait_for_timeout(1000)
     page.evaluate("() => window.scrollTo(0, 0)")
 
@@ -187,6 +190,17 @@ SCROLL_TO_UNDRAWN = """() => {
     if (undrawn.length) undrawn[0].scrollIntoView({block: 'center'});
     return undrawn.length;
 }"""
+
+
+# What a failure to draw reports: the page's state as charts.js sees it.
+CHART_STATE = """() => ({
+    charts: document.querySelectorAll('.wm-chart').length,
+    undrawn: [...document.querySelectorAll('.wm-chart')]
+        .filter(el => !el.querySelector('svg, canvas')).map(el => el.id || el.className),
+    visibility: document.visibilityState,
+    vegaEmbed: typeof window.vegaEmbed, vega: typeof window.vega,
+    firstChart: performance.getEntriesByName('wm-first-chart').length,
+})"""
 
 
 # Boxes (left and right edge, in CSS px of the viewport) of what must lie inside the

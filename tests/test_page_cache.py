@@ -327,10 +327,13 @@ def _folders(site: Path) -> set[str]:
 
 
 def _kept(site: Path, timeout: float = 60) -> Path:
-    """The old site's folders, once the detached process has kept them."""
+    """The old site's folders, once the detached process has kept them and removed the
+    rest of the old build directory (which it does after keeping them)."""
     kept = site_folders.kept_path(site)
     deadline = time.monotonic() + timeout
-    while not (kept / site_folders.LIST).exists() and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if (kept / site_folders.LIST).exists() and leftovers(site) == [kept.name]:
+            break
         time.sleep(0.05)
     assert (kept / site_folders.LIST).exists(), "the old site's folders were not kept"
     return kept

@@ -295,12 +295,23 @@ def finish_removals() -> None:
         _removing.pop().join()
 
 
-def _remove_files(folder: Path) -> None:
-    """Remove every file under ``folder``, leaving its folders."""
-    for top, _dirs, files in os.walk(folder):
-        for name in files:
+def _remove_links(work: Path, store: PageStore) -> None:
+    """Remove from the build directory the other links of the files the manifest is
+    about to record: a file's change time changes when one of its links goes, and the
+    next build takes a page only if its file's times are as recorded. A taken page's file
+    is a link of the old site's (now in ``work``), a download's of its file in the docs
+    tree (mkdocs links static files into the site). Nothing else in ``work`` is a link of
+    a recorded file; the rest goes with ``_remove_old`` (looking through the 16,700
+    folders of a national site here took 0.2-0.3 s of every rebuild)."""
+    old = next((work / name for name in ("site", "old-site") if (work / name).is_dir()), None)
+    docs = os.path.join(work, "docs")
+    for page, file in store.recorded():
+        paths = [os.path.join(docs, page)]
+        if old is not None:
+            paths.append(os.path.join(old, file))
+        for path in paths:
             with contextlib.suppress(OSError):
-                os.unlink(os.path.join(top, name))
+                os.unlink(path)
 
 
 def _release_memory() -> None:
@@ -353,13 +364,14 @@ def _work_pattern(target: Path) -> re.Pattern[str]:
 LATER_FROM = 2000
 
 
-def _remove_old(work: Path, target: Path, pages: int, emptied: bool, in_thread: bool) -> None:
+def _remove_old(work: Path, target: Path, pages: int, keep_folders: bool, in_thread: bool) -> None:
     """Remove the build directory, which holds the old site once the new one is in place
-    (``pages``: how many the site has; 0 if the build failed). ``emptied``: the old site's
-    files are gone, so its folders may be kept for the next build. ``in_thread``: a
+    (``pages``: how many the site has; 0 if the build failed). ``keep_folders``: a build
+    with the page cache put its site in place, so the old site's folders may be kept for
+    the next one (emptied of their files first: site_folders.keep). ``in_thread``: a
     preview, whose process goes on: on a thread (``finish_removals`` waits for it)."""
     tree = next((name for name in ("site", "old-site") if (work / name).is_dir()), None)
-    keep = emptied and tree is not None
+    keep = keep_folders and tree is not None
     if in_thread:
         if keep:
             job, args = site_folders.keep, (work, tree, target)
@@ -608,7 +620,7 @@ def build_site(
         if swapped and store is not None:
             # The old site's files (most of them other links of the new site's) go before
             # the manifest records the new site's change times; its folders may go later.
-            _remove_files(work)
+            _remove_links(work, store)
             store.save(MARKER, ours)
         _remove_old(
             work, target, pages if swapped else 0, swapped and store is not None, remove_later

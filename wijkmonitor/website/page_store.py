@@ -173,6 +173,11 @@ class PageStore:
     def keep(self, page: str, kept: KeptPage) -> None:
         self.kept[page] = kept
 
+    def recorded(self) -> list[tuple[str, str]]:
+        """The docs path and the site file of every page (and download) the manifest will
+        record."""
+        return [(page, kept.file) for page, kept in self.kept.items()]
+
     def save(self, marker: str, inode: int) -> None:
         """Write the manifest of the site now in place (after the swap, and after the
         old site is deleted: deleting a file's other link changes its change time).

@@ -5,15 +5,16 @@ folder is the slow part of putting a file in place: 16,000 folders (a national s
 16,700) took 2.0-7.9 s of the kernel's time on this project's build machine (ext4; 0.08 s
 on tmpfs), removing them 1.0-1.9 s, against 0.15 s for as many hard links. A rebuild that
 takes nearly every page from the previous site (``page_store.py``) would spend most of
-its time on folders. So the old site, once the new one is in place and the old files
-are gone, is not removed but kept beside the site as ``.<site>.folders/``: its folders
+its time on folders. So the old site, once the new one is in place, is not removed but
+emptied of its files and kept beside the site as ``.<site>.folders/``: its folders
 (``tree/``) and their list (``folders.json``). The next build moves them into its site
 directory before any page is written, and removes afterwards those of them it did not
 fill (``unused``): the site is the one a cold build writes, folder for folder.
 
 Keeping happens in a detached process (``python -m wijkmonitor.website.site_folders``)
-after the build returned: it checks that the old tree holds folders only (a file left in
-it would end up in the next site) and otherwise removes it. The list records each
+after the build returned (which removed only the old files' links its manifest cares
+about): it removes every file and link left in the old tree (none may end up in the next
+site), and if one cannot be removed, the whole tree. The list records each
 folder's modification and change time, which anything put in it since changes: the next
 build takes the folders only if every one is as recorded, and moves in only the listed
 ones. Everything here may fail without harm: no kept folders means the build makes its
@@ -59,8 +60,8 @@ def _detached(command: list[str]) -> bool:
 
 
 def keep_later(old: Path, tree: str, target: Path) -> bool:
-    """Start the detached process that keeps ``old/tree`` (the old site, its files
-    removed) as the next build's folders and removes the rest of ``old``; False if it
+    """Start the detached process that keeps ``old/tree`` (the old site) as the next
+    build's folders, emptied of its files, and removes the rest of ``old``; False if it
     could not be started (then nothing is kept and ``old`` is the caller's)."""
     return _detached([sys.executable, "-m", __name__, str(old), tree, str(target)])
 
@@ -70,12 +71,18 @@ def remove_later(old: Path) -> bool:
     return _detached(["rm", "-rf", "--", str(old)])
 
 
-def _folders_only(tree: Path) -> list[str] | None:
-    """The folders under ``tree`` (POSIX, relative, sorted), or None if anything in it is
-    not a folder (a file, a link)."""
+def _emptied(tree: Path) -> list[str] | None:
+    """Remove every file and link under ``tree`` (the build removed only the other links
+    of the files its manifest records); its folders (POSIX, relative, sorted), or None
+    if one of them could not be removed."""
     folders = []
     for top, dirs, files in os.walk(tree):
-        if files or any(os.path.islink(os.path.join(top, d)) for d in dirs):
+        links = [d for d in dirs if os.path.islink(os.path.join(top, d))]
+        dirs[:] = [d for d in dirs if d not in links]  # a link is removed, not walked
+        try:
+            for name in (*files, *links):
+                os.unlink(os.path.join(top, name))
+        except OSError:
             return None
         relative = os.path.relpath(top, tree)
         if relative != ".":
@@ -89,10 +96,10 @@ def _times(tree: Path, folder: str) -> list[int]:
 
 
 def keep(old: Path, tree: str, target: Path) -> None:
-    """Keep ``old/tree`` as ``kept_path(target)`` if it holds folders only; remove the
-    rest of ``old`` (and the tree, if it is not kept)."""
+    """Keep ``old/tree`` as ``kept_path(target)`` once every file and link in it is
+    removed; remove the rest of ``old`` (and the tree, if it is not kept)."""
     try:
-        folders = _folders_only(old / tree)
+        folders = _emptied(old / tree)
         kept = kept_path(target)
         if folders is not None and not kept.exists():
             staged = old / "keep"
