@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from wijkmonitor.core.arrowstrings import is_in
 from wijkmonitor.core.atomic import replacing
 from wijkmonitor.core.csvfile import (
     RowLines,
@@ -79,7 +80,7 @@ def read_base_regions(path: Path, display: str) -> pd.DataFrame:
     )
     allowed = (*LEVELS, *DIRECT_AREA_LEVELS)
     rows(
-        ~frame["level"].isin(allowed),
+        ~is_in(frame["level"], allowed),
         "level",
         lambda i: f"{frame['level'][i]!r} is not one of {', '.join(allowed)}",
     )
@@ -89,13 +90,13 @@ def read_base_regions(path: Path, display: str) -> pd.DataFrame:
         "code",
         lambda i: f"{frame['code'][i]!r} is listed twice (also on line {first_line[i]})",
     )
-    unknown_parent = (frame["parent"] != "") & ~frame["parent"].isin(frame["code"])
+    unknown_parent = (frame["parent"] != "") & ~is_in(frame["parent"], frame["code"])
     rows(
         unknown_parent,
         "parent",
         lambda i: f"{frame['parent'][i]!r} is not a listed code (leave it empty for a gemeente)",
     )
-    unknown_reference = (frame["reference"] != "") & ~frame["reference"].isin(frame["code"])
+    unknown_reference = (frame["reference"] != "") & ~is_in(frame["reference"], frame["code"])
     rows(
         unknown_reference,
         "reference",

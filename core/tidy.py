@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wijkmonitor.core.arrowstrings import is_in
 from wijkmonitor.core.atomic import replacing
 from wijkmonitor.core.csvfile import (
     LineMap,
@@ -302,7 +303,7 @@ def read_tidy_csv(path: Path, root: Path, known_regions: pd.Index | None = None)
         )
     if known_regions is not None:
         categories = frame["region"].cat.categories
-        unknown = np.asarray(~categories.isin(known_regions) & (categories != ""))
+        unknown = ~is_in(categories, known_regions) & np.asarray(categories != "")
         problems += row_problems(
             display,
             _bad(frame["region"], unknown),
