@@ -618,8 +618,9 @@ def build_site(
     finally:
         gc.unfreeze()  # nothing stays frozen in a process that goes on (serve)
         if swapped and store is not None:
-            # The old site's files (most of them other links of the new site's) go before
-            # the manifest records the new site's change times; its folders may go later.
+            # The other links of the files the manifest records (the old site's files of
+            # taken pages, the downloads' docs files) go before it records their change
+            # times; the rest of the old site, and its folders, may go later.
             _remove_links(work, store)
             store.save(MARKER, ours)
         _remove_old(

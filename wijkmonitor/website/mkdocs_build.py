@@ -848,7 +848,7 @@ class _SearchAfter(BasePlugin):
         page.content = self.before.full.pop(page.file.src_uri)
         if page.file.src_uri in self.before.summaries:
             self.before.summaries.discard(page.file.src_uri)
-            mark_summary(_search_entries(config), page.url)
+            _mark_summary(_search_entries(config), page.url)
         return context
 
 
@@ -861,7 +861,7 @@ def _search_entries(config: Any) -> list | None:
     return None
 
 
-def mark_summary(entries: list | None, url: str) -> None:
+def _mark_summary(entries: list | None, url: str) -> None:
     """Marks the entries the search plugin has just added for the page at ``url`` (the
     last ones of the list: the page itself and any of its sections)."""
     for entry in reversed(entries or []):
