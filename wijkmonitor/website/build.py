@@ -303,12 +303,12 @@ def _remove_links(work: Path, store: PageStore) -> None:
     tree (mkdocs links static files into the site). Nothing else in ``work`` is a link of
     a recorded file; the rest goes with ``_remove_old`` (looking through the 16,700
     folders of a national site here took 0.2-0.3 s of every rebuild)."""
-    old = next((work / name for name in ("site", "old-site") if (work / name).is_dir()), None)
+    old = _old_site(work)
     docs = os.path.join(work, "docs")
     for page, file in store.recorded():
         paths = [os.path.join(docs, page)]
         if old is not None:
-            paths.append(os.path.join(old, file))
+            paths.append(os.path.join(work, old, file))
         for path in paths:
             with contextlib.suppress(OSError):
                 os.unlink(path)
@@ -350,6 +350,12 @@ def swap_into_place(new: Path, target: Path, work: Path) -> None:
             raise
 
 
+def _old_site(work: Path) -> str | None:
+    """Where in ``work`` the old site is once the new one is in place (``swap_into_place``:
+    exchanged with the new one, or renamed), if there was one."""
+    return next((name for name in ("site", "old-site") if (work / name).is_dir()), None)
+
+
 def _work_pattern(target: Path) -> re.Pattern[str]:
     """The names of build directories beside ``target`` (mkdtemp adds [a-z0-9_]{8}), and
     of the old sites' folders they become (``_remove_old``)."""
@@ -370,7 +376,7 @@ def _remove_old(work: Path, target: Path, pages: int, keep_folders: bool, in_thr
     with the page cache put its site in place, so the old site's folders may be kept for
     the next one (emptied of their files first: site_folders.keep). ``in_thread``: a
     preview, whose process goes on: on a thread (``finish_removals`` waits for it)."""
-    tree = next((name for name in ("site", "old-site") if (work / name).is_dir()), None)
+    tree = _old_site(work)
     keep = keep_folders and tree is not None
     if in_thread:
         if keep:

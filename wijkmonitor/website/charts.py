@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from wijkmonitor.core.significance import VERDICT_LABELS, VERDICTS
 from wijkmonitor.website.markup import Serialized, json_text
+from wijkmonitor.website.page_keys import code_key, digest
 from wijkmonitor.website.user_cache import user_cache_dir, write_cached
 
 # Bluish green 6.3:1 and orange 3.2:1 against white, 2:1 against each other.
@@ -81,10 +82,8 @@ TEMPLATE_NAMES = ("config", "theme", "yearly", "areas", "spine")
 def templates() -> dict[str, Serialized]:
     """Every chart template by name, and the shared config (``"config"``): from the user's
     cache, or made (and cached). Once per process: forked page writers share them."""
-    from wijkmonitor.website.page_keys import code_key, digest
-
     path = user_cache_dir() / f"chart-templates-{code_key()[:32]}.json"
-    specs = _read_templates(path, digest)
+    specs = _read_templates(path)
     if specs is None:
         from wijkmonitor.website import chart_templates
 
@@ -94,7 +93,7 @@ def templates() -> dict[str, Serialized]:
     return {name: _serialized(spec) for name, spec in specs.items()}
 
 
-def _read_templates(path: Path, digest: Callable[..., str]) -> dict[str, Spec] | None:
+def _read_templates(path: Path) -> dict[str, Spec] | None:
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
         text = stored["templates"]

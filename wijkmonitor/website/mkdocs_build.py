@@ -842,13 +842,17 @@ class _SearchAfter(BasePlugin):
     def __init__(self, before: _SearchBefore) -> None:
         super().__init__()
         self.before = before
+        self.entries: list | None = None  # the search plugin's, once it has made them
+
+    def on_pre_build(self, config: Any) -> None:
+        self.entries = _search_entries(config)
 
     @event_priority(-100)
-    def on_page_context(self, context: Any, page: Any, config: Any, **kwargs: Any) -> Any:
+    def on_page_context(self, context: Any, page: Any, **kwargs: Any) -> Any:
         page.content = self.before.full.pop(page.file.src_uri)
         if page.file.src_uri in self.before.summaries:
             self.before.summaries.discard(page.file.src_uri)
-            _mark_summary(_search_entries(config), page.url)
+            _mark_summary(self.entries, page.url)
         return context
 
 

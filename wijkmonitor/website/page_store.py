@@ -180,7 +180,8 @@ class PageStore:
 
     def save(self, marker: str, inode: int) -> None:
         """Write the manifest of the site now in place (after the swap, and after the
-        old site is deleted: deleting a file's other link changes its change time).
+        other links of its files are removed: removing a link changes a file's change
+        time; ``recorded`` lists them).
         ``marker`` is the file of the site whose inode was ``inode`` in this build's site:
         if another build put its site in place meanwhile, no manifest is written."""
         mark = os.path.join(self._root, marker)

@@ -58,6 +58,14 @@ function words(html) {
   return fold(text).match(WORD) || []
 }
 
+/** The length of the longest of ``terms`` that ``word`` begins with (0: none). */
+function longestTerm(word, terms) {
+  let length = 0
+  for (const term of terms)
+    if (term.length > length && word.startsWith(term)) length = term.length
+  return length
+}
+
 /** The field's HTML with the part of every word that a term begins marked (<mark>),
  * in the text between tags; the rest stays byte for byte as the index has it. */
 function mark(html, terms) {
@@ -77,9 +85,7 @@ function markText(raw, terms) {
   const open = new Set()
   const close = new Set()
   for (const word of folded.matchAll(WORD)) {
-    let length = 0
-    for (const term of terms)
-      if (term.length > length && word[0].startsWith(term)) length = term.length
+    const length = longestTerm(word[0], terms)
     if (!length) continue
     const end = word.index + length
     let first = lastAtMost(starts, word.index)
@@ -107,9 +113,7 @@ function markPlain(raw, terms) {
   let out = ""
   let done = 0
   for (const word of raw.toLowerCase().matchAll(ASCII_WORD)) {
-    let length = 0
-    for (const term of terms)
-      if (term.length > length && word[0].startsWith(term)) length = term.length
+    const length = longestTerm(word[0], terms)
     if (!length) continue
     const end = word.index + length
     out += raw.slice(done, word.index) + "<mark>" + raw.slice(word.index, end) + "</mark>"
