@@ -39,6 +39,7 @@ from wijkmonitor.core.regions import (
 from wijkmonitor.core.tidy import COLUMNS as DATA_COLUMNS
 from wijkmonitor.core.tidy import NOT_AVAILABLE, SOURCE, duplicated_keys, locate_rows
 from wijkmonitor.core.yamlfile import LocatedYaml, load_yaml, pydantic_problems
+from wijkmonitor.entry import raise_pending
 
 if TYPE_CHECKING:  # geopandas, pyogrio and pyproj: imported only for a monitor with maps
     from wijkmonitor.core.boundaries import Boundaries
@@ -331,6 +332,7 @@ def _load_data(root: Path, config: MonitorConfig, base: pd.DataFrame) -> pd.Data
         # Each data source sees only its own (validated) section of monitor.yml, and
         # only the arguments its implementation names.
         config_section = config.plugin_config(impl.plugin_name)
+        raise_pending()  # a Ctrl+C a library swallowed stops the run here (entry.py)
         kwargs = {"monitor_dir": root, "config": config_section, "regions": base}
         frame = _collect(problems, _call_load_data, impl, kwargs)
         if frame is not None:

@@ -18,6 +18,7 @@ from wijkmonitor.core import hookspecs
 from wijkmonitor.core.hookspecs import Command
 from wijkmonitor.core.kinds import ComparisonKind, FormulaKind
 from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.entry import raise_pending
 
 # WIJKMONITOR_DISABLE_PLUGINS=a,b: entry-point names blocked for the whole process (the
 # CLI refuses names that are no installed plugin before anything is loaded).
@@ -78,6 +79,7 @@ def call_each(
     for impl in getattr(plugin_manager().hook, hook).get_hookimpls():
         if impl.plugin_name in disabled:
             continue
+        raise_pending()  # a Ctrl+C a library swallowed stops the run here (entry.py)
         try:
             returned = impl.function(*[kwargs[a] for a in impl.argnames])
             items = list(returned or ())

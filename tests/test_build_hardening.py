@@ -107,6 +107,55 @@ def test_a_signal_while_starting_up_gives_one_line_not_a_traceback(after, sig, s
     assert (process.returncode, err.splitlines(), out) == (status, [line], "")
 
 
+# Ctrl+C inside Cython's memoryview code, which registers a class with collections.abc
+# in `try: ... except: pass` while numpy.random imports (pandas imports it): where the
+# real signal landed when a check ran to its end, printed "ok" and then said
+# "interrupted". The child raises the real signal there, then runs the real CLI.
+_SWALLOWED = """
+import abc, signal, sys
+from wijkmonitor import entry
+
+register = abc.ABCMeta.register
+
+def register_and_signal(cls, subclass):
+    if subclass.__name__ == "_memoryviewslice":
+        print("signal sent", file=sys.stderr)
+        abc.ABCMeta.register = register
+        signal.raise_signal(SIGNAL)
+    return register(cls, subclass)
+
+abc.ABCMeta.register = register_and_signal
+entry.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("sig", "status", "line"),
+    [
+        (signal.SIGINT, 130, "wijkmonitor: interrupted"),
+        (signal.SIGTERM, 143, "wijkmonitor: terminated"),
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_signal_a_library_swallows_while_importing_stops_the_run_at_once(sig, status, line):
+    """The run stops before the check does anything (no "ok" on stdout)."""
+    code = _SWALLOWED.replace("SIGNAL", f"signal.{sig.name}")
+    result = subprocess.run(
+        [sys.executable, "-c", code, "check", str(ROOT)],
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr
+    assert (result.returncode, result.stderr.splitlines(), result.stdout) == (
+        status,
+        ["signal sent", line],
+        "",
+    )
+
+
 def test_a_closed_pipe_ends_quietly():
     """`wijkmonitor indicators | head -0`: the reader has gone before the first line."""
     process = subprocess.Popen(

@@ -78,6 +78,28 @@ def test_a_failure_at_any_step_leaves_the_previous_site(step, good_build, tmp_pa
     assert leftovers(site) == []
 
 
+def test_a_signal_a_library_swallowed_during_the_build_leaves_the_previous_site(
+    good_build, tmp_path, monkeypatch
+):
+    """A Ctrl+C that a library caught (a bare ``except:``) while the site was rendered:
+    the run was asked to stop, so the new site is not swapped in (entry.raise_pending)."""
+    from wijkmonitor import entry
+
+    monitor, site, before = _previous_site(good_build, tmp_path)
+    real_run_build = build_module.run_build
+    swallowed = KeyboardInterrupt()
+
+    def run_build_and_swallow(*args, **kwargs):
+        real_run_build(*args, **kwargs)
+        monkeypatch.setattr(entry, "_signalled", swallowed)  # what the handler records
+
+    monkeypatch.setattr(build_module, "run_build", run_build_and_swallow)
+    with pytest.raises(KeyboardInterrupt) as raised:
+        build_site(monitor, site)
+    assert raised.value is swallowed
+    assert tree(site) == before and leftovers(site) == []
+
+
 @pytest.mark.parametrize("where", ["page worker", "page writer"])
 def test_a_page_failing_in_a_worker_process_leaves_the_previous_site(
     where, good_build, tmp_path, monkeypatch

@@ -49,12 +49,35 @@ def _unraisable(unraisable: object) -> None:
     """Python cannot pass on an exception raised in a weakref callback or ``__del__``
     (importlib runs one per module lock); it prints "Exception ignored" and a traceback,
     and goes on. When that exception is our signal, say nothing: the signal is recorded,
-    and ``run`` reports the run as stopped when the command returns. (Sending the signal
-    again from here raises it inside this hook, ignored once more.)"""
+    and the run stops at the next ``raise_pending``. (Sending the signal again from here
+    raises it inside this hook, ignored once more.)"""
     exc = getattr(unraisable, "exc_value", None)
     if isinstance(exc, KeyboardInterrupt) and exc is _signalled:
         return
     sys.__unraisablehook__(unraisable)
+
+
+def install() -> None:
+    """Turn Ctrl+C and SIGTERM into ``KeyboardInterrupt`` (``Terminated``) in the main
+    thread, and keep quiet about one that lands where Python cannot raise it."""
+    with contextlib.suppress(ValueError):  # only the main thread may; else as is
+        signal.signal(signal.SIGTERM, _raise_terminated)
+        signal.signal(signal.SIGINT, _raise_interrupted)
+    sys.unraisablehook = _unraisable
+
+
+def raise_pending() -> None:
+    """Stop here if a signal came and was swallowed on its way up.
+
+    Python raises a signal wherever the main thread happens to be, and not every place
+    lets it through: a weakref callback cannot (above), and a library's bare ``except:``
+    will not. Cython's memoryview code registers a class with ``collections.abc``
+    inside ``try: ... except: pass``, run while numpy.random and pandas' extensions
+    import; a Ctrl+C there was lost, and a ``check`` ran to its end and printed "ok"
+    before saying "interrupted". So the signal is raised again where the run can still
+    stop cleanly: once the CLI is imported, and before and after every hook call."""
+    if _signalled is not None:
+        raise _signalled
 
 
 def pending_signal() -> KeyboardInterrupt | None:
@@ -112,12 +135,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     code: int | None = None
     try:
         try:
-            with contextlib.suppress(ValueError):  # only the main thread may; else as is
-                signal.signal(signal.SIGTERM, _raise_terminated)
-                signal.signal(signal.SIGINT, _raise_interrupted)
-            sys.unraisablehook = _unraisable
+            install()
             from wijkmonitor.cli import main
 
+            raise_pending()  # imports swallow signals (see raise_pending)
             code = main(argv)
             if _signalled is not None and code not in (INTERRUPTED, TERMINATED):
                 # A library swallowed our signal (an optional import that failed on it

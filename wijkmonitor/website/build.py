@@ -37,6 +37,7 @@ from wijkmonitor.core.inputfiles import input_tree, read_input
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.output import write_results
 from wijkmonitor.core.problems import Problem, ProblemsError
+from wijkmonitor.entry import raise_pending
 from wijkmonitor.environment import source_date_epoch
 from wijkmonitor.forked_workers import ForkedWorkers, can_fork, running, worker_count
 from wijkmonitor.website import addresses as addr
@@ -615,6 +616,7 @@ def build_site(
         # must not leave it describing files that are gone); this build's after the swap.
         forget(manifest_path(cache_dir, target))
         ours = (out / MARKER).stat().st_ino  # which site the manifest may describe
+        raise_pending()  # a run asked to stop never replaces the site (entry.py)
         swap_into_place(out, target, work)
         swapped = True
     except OSError as exc:
