@@ -17,6 +17,7 @@ with every ``<`` written as ``\\u003c``, so no text can end the ``<script>`` ele
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -31,6 +32,9 @@ from typing import Any
 _SPECIAL = str.maketrans(
     {c: f"&#{ord(c)};" for c in "\\*_[]|`#<>&{}"} | {'"': "&quot;", "\n": " ", "\r": " ", "\t": " "}
 )
+# Whether a text has any of them: most names and figures have none, and a search is
+# cheaper than a translation (a national build escapes some 3 million texts).
+_HAS_SPECIAL = re.compile("[" + re.escape("".join(map(chr, sorted(_SPECIAL)))) + "]")
 # A block that starts like a list item or an admonition would become one.
 _BLOCK_MARKER = re.compile(r"[-+](?:\s|$)|\d+[.)](?:\s|$)|!!!|\?\?\?|\s")
 _MARKER_START = frozenset("-+!?0123456789 ")
@@ -115,7 +119,9 @@ def with_front_matter(markdown: str, fields: dict[str, Any]) -> str:
 def esc(text: object) -> str:
     """Text shown literally inside Markdown and HTML, in content and in attribute values
     (names, titles and definitions are data, never markup)."""
-    out = str(text).translate(_SPECIAL)
+    out = str(text)
+    if _HAS_SPECIAL.search(out):
+        out = out.translate(_SPECIAL)
     if out[:1] in _MARKER_START and out and _BLOCK_MARKER.match(out):
         out = f"&#{ord(out[0])};{out[1:]}"
     return out
@@ -192,9 +198,10 @@ def table(
     seps = [f"</th><td{styles[1]}>"] if len(styles) > 1 else []
     seps += [f"</td><td{s}>" for s in styles[2:]]
     closers = [*seps, "</td></tr>" if len(styles) > 1 else "</th></tr>"]
-    body = "\n".join(
-        first + "".join(x for pair in zip(row, closers, strict=True) for x in pair) for row in rows
-    )
+    # One %-template per row: a row of the wrong length is a TypeError, as zip's strict
+    # check was; % in a cell is a value, never read as a directive.
+    row_template = first + "".join("%s" + closer.replace("%", "%%") for closer in closers)
+    body = "\n".join(row_template % tuple(row) for row in rows)
     cap = f"<caption>{esc(caption)}</caption>\n" if caption else ""
     return (
         f"{_TABLE_OPEN}\n{cap}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n"
@@ -211,9 +218,14 @@ def admonition(kind: str, title: str, text: str) -> str:
     )
 
 
+# One encoder for every call: json.dumps with options makes a new one each time, which
+# cost more than the encoding of a chart's data (a national site has 200,000 charts).
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def json_text(value: Any) -> str:
     """``value`` as compact JSON with sorted keys (every build the same bytes)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _JSON.encode(value)
 
 
 class Serialized(dict):
@@ -224,6 +236,12 @@ class Serialized(dict):
     known: dict[str, tuple[Any, str]]
 
 
+@functools.lru_cache(maxsize=256)
+def _key_json(key: str) -> str:
+    """A spec's key as JSON (the same few keys on every chart)."""
+    return json_text(key)
+
+
 def script_json(value: Any) -> str:
     """JSON to put inside a ``<script>`` element: no ``<`` in it, so no text in it can
     close the element or open a comment (JSON.parse reads ``\\u003c`` as ``<``)."""
@@ -232,7 +250,7 @@ def script_json(value: Any) -> str:
         for key, item in sorted(value.items()):
             known = value.known.get(key)
             text = known[1] if known is not None and known[0] is item else json_text(item)
-            parts.append(f"{json_text(key)}:{text}")
+            parts.append(f"{_key_json(key)}:{text}")
         data = "{" + ",".join(parts) + "}"
     else:
         data = json_text(value)

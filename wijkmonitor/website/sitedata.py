@@ -252,10 +252,16 @@ class SeriesByRegion(Mapping[str, dict[str, list[YearRow]]]):
         self.prepare()
         start, end = self._spans[region]
         rows = self._order[start:end]
+        indicators = self._columns[0][rows].tolist()
+        columns = [column[rows].tolist() for column in self._columns[1:]]
+        made = list(map(YearRow._make, zip(*columns, strict=True)))
+        # The rows are in order of indicator: each indicator's are one run of them.
         nested: dict[str, list[YearRow]] = {}
-        columns = [column[rows].tolist() for column in self._columns]
-        for indicator, *row in zip(*columns, strict=True):
-            nested.setdefault(indicator, []).append(YearRow(*row))
+        first = 0
+        for at in range(1, len(made) + 1):
+            if at == len(made) or indicators[at] != indicators[first]:
+                nested[indicators[first]] = made[first:at]
+                first = at
         self._recent[region] = nested
         if len(self._recent) > self.RECENT:
             self._recent.popitem(last=False)
