@@ -192,7 +192,7 @@ def table(
     """
     align = align.ljust(len(headers), "l")
     styles = [' style="text-align: right"' if a == "r" else "" for a in align]
-    head = "".join(f'<th scope="col"{s}>{h}</th>' for s, h in zip(styles, headers, strict=True))
+    head = "".join([f'<th scope="col"{s}>{h}</th>' for s, h in zip(styles, headers, strict=True)])
     # Opening tags per column, built once: the body is the hot part of a national build.
     first = f'<tr><th scope="row"{styles[0]}>'
     seps = [f"</th><td{styles[1]}>"] if len(styles) > 1 else []
@@ -220,7 +220,10 @@ def admonition(kind: str, title: str, text: str) -> str:
 
 # One encoder for every call: json.dumps with options makes a new one each time, which
 # cost more than the encoding of a chart's data (a national site has 200,000 charts).
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+# (A page's values are trees, never cyclic: no check for cycles.)
+_JSON = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False
+)
 
 
 def json_text(value: Any) -> str:

@@ -71,7 +71,8 @@ def position(p: float, sign: float) -> str:
     """Where an area stands given the direction: gunstig, ongunstig or neutraal."""
     if p is None or math.isnan(p) or sign == 0 or p == 0:
         return "neutraal"
-    return POSITION_LABELS[int(np.sign(p * sign))]
+    signed = p * sign
+    return POSITION_LABELS[(signed > 0) - (signed < 0)]
 
 
 def positions(p: np.ndarray, sign: float) -> np.ndarray:
