@@ -99,6 +99,10 @@ def test_default_levels_give_every_wijk_and_buurt_a_page(tmp_path: Path) -> None
     assert "hoeveel procent de wijk boven" in noord
     # The gemeente lists its wijken with a filter box and a live count.
     stad = pages["gemeente/GM0001/index.md"]
+    assert (
+        '<p class="wm-summary">Gemeente met 1 aandachtswijk, 2 wijken en 3 buurten in deze monitor.</p>'
+        in stad
+    )
     assert '<a href="../../wijk/WK000101/">Noord</a>' in stad
     assert '<a href="../../wijk/WK000102/">Zuid</a>' in stad
     assert 'aria-live="polite">2 van 2</p>' in stad

@@ -245,6 +245,14 @@ def test_demo_search_entries_of_area_pages_are_their_summary(demo):
     plain = re.sub(r"<[^>]+>", "", text).strip()
     assert plain == re.sub(r"<[^>]+>", "", marked[0]).strip()
     assert "Elke indicator wordt vergeleken" not in text and "Synthetische" not in text
+    # A gemeente's entry says what it has on the site (not the synthetic-data banner).
+    page = (demo.site / f"gemeente/{gemeenten[0]}/index.html").read_text()
+    marked = re.findall(r'<p class="wm-summary">(.*?)</p>', page, re.S)
+    assert len(marked) == 1 and re.fullmatch(
+        r"Gemeente met \d+ aandachtswijk(en)? in deze monitor\.", marked[0]
+    )
+    text = next(e["text"] for e in entries if e["location"] == f"gemeente/{gemeenten[0]}/")
+    assert re.sub(r"<[^>]+>", "", text).strip() == marked[0]
     # Pages of figures are indexed without their tables and charts.
     indicator = next(iter(demo.monitor.indicators))
     text = " ".join(

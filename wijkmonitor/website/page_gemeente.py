@@ -7,7 +7,7 @@ from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import figures as fig
 from wijkmonitor.website import page_frame as layout
 from wijkmonitor.website.map_section import gemeente_map
-from wijkmonitor.website.markup import Page, esc, link, table
+from wijkmonitor.website.markup import Page, esc, link, summary, table
 from wijkmonitor.website.page_levels import children_section
 from wijkmonitor.website.page_theme import change_rows, theme_diagram
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
@@ -33,6 +33,32 @@ def _position_cell(site: SiteData, change: ChangeRow | None, indicator: Indicato
     return f"{p} {fig.development_cell(change.development)}"
 
 
+def _counted(n: int, one: str, more: str) -> str:
+    return f"{n} {one if n == 1 else more}"
+
+
+def _summary(site: SiteData, code: str, areas: list[str]) -> str:
+    """What the gemeente has on this site, in one line: the page's summary, which the
+    site's search shows under its name (rather than the page's first paragraph, on a
+    synthetic site the banner)."""
+    wijken = site.children_at(code, "wijk")
+    buurten = sum(len(site.children_at(w, "buurt")) for w in wijken)
+    buurten += len(site.children_at(code, "buurt"))  # a gemeente without wijk pages
+    counts = [
+        _counted(n, one, more)
+        for n, one, more in (
+            (len(areas), "aandachtswijk", "aandachtswijken"),
+            (len(wijken), "wijk", "wijken"),
+            (buurten, "buurt", "buurten"),
+        )
+        if n
+    ]
+    if not counts:
+        return summary("Gemeente in deze monitor.")
+    listed = counts[0] if len(counts) == 1 else f"{', '.join(counts[:-1])} en {counts[-1]}"
+    return summary(f"Gemeente met {listed} in deze monitor.")
+
+
 def gemeente_page(site: SiteData, code: str) -> Page:
     page = addr.gemeente_page(code)
     name = site.region_name(code)
@@ -45,7 +71,7 @@ def gemeente_page(site: SiteData, code: str) -> Page:
     # The chart shows the focus areas together: their total, or the only focus area.
     subject = totals[0] if totals else (areas[0] if len(areas) == 1 else None)
     changes = {a: site.change.get(a, {}) for a in columns}
-    parts = []
+    parts = [_summary(site, code, areas)]
     if areas:
         links = ", ".join(link(site.region_name(a), page, addr.area_page(a)) for a in areas)
         parts.append(f"Aandachtswijken in {esc(name)}: {links}.\n")
