@@ -25,7 +25,6 @@ from tests.conftest import ROOT
 from tests.sitebuild import leftovers, tree
 from tests.test_serve import _free_port, _wait_for
 from wijkmonitor.cli import main
-from wijkmonitor.core.atomic import _host
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.problems import ProblemsError
@@ -386,12 +385,12 @@ def test_a_large_sites_old_folders_are_kept_for_the_next_build(tmp_path, epoch, 
 
     # What a stopped detached process left (its process is gone) goes with the next build.
     ended = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
+        [sys.executable, "-c", "from wijkmonitor.core.atomic import owner_tag; print(owner_tag())"],
         capture_output=True,
         text=True,
         check=True,
     )
-    stopped = site.with_name(f".site.old-{ended.stdout.strip()}-{_host()}-keep")
+    stopped = site.with_name(f".site.old-{ended.stdout.strip()}-keep")
     (stopped / "site" / "wijk").mkdir(parents=True)
     build_site(monitor, site)
     assert not stopped.exists()
