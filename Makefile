@@ -47,6 +47,7 @@ test: install chromium
 bench: install
 	$(BIN)/python benchmarks/compute_scale.py
 	$(BIN)/python benchmarks/site_scale.py --national 200 800 3300
+	$(BIN)/python benchmarks/page_speed.py --national 3300
 	$(BIN)/python benchmarks/search_speed.py --national 3300
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/zensical_compare.py --zensical $(BIN)/zensical --national 800
