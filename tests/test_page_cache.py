@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -419,3 +420,126 @@ def test_nothing_stays_frozen_for_the_garbage_collector_after_a_build(small_moni
     with pytest.raises(ProblemsError):
         build_site(small_monitor, tmp_path / "site")
     assert gc.get_freeze_count() == 0
+
+
+# --- Region pages keyed on their gemeente's figures -----------------------------------
+
+
+def _national(root: Path) -> Path:
+    """A small national monitor (wijkmonitor/demo/national.py): a page for every gemeente,
+    wijk and buurt, no focus areas, so every region page reads one gemeente's figures."""
+    from wijkmonitor.demo.national import write_monitor
+
+    monitor = write_monitor(
+        root, n_gemeenten=3, n_wijken=9, n_buurten=30, n_indicators=3, years=range(2017, 2020)
+    )
+    yml = monitor / "monitor.yml"
+    yml.write_text(yml.read_text() + "settings:\n  area_pages: [wijk, buurt]\n")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config.pop("nav", None)
+    (monitor / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    return monitor
+
+
+def _spine_rows(monitor: Path):
+    return plan(compute_results(load_monitor(monitor))).data.spine_rows().reset_index(drop=True)
+
+
+def _edit_count(monitor: Path, line: int, times: int) -> str:
+    """Multiply the count on one line of the data (a buurt's) by ``times``, plus one;
+    return the buurt's code."""
+    data = monitor / "data" / "synthetic.csv"
+    lines = data.read_text().splitlines(keepends=True)
+    region, period, variable, value = lines[line].rstrip("\n").split(",")
+    lines[line] = f"{region},{period},{variable},{int(value) * times + 1}\n"
+    data.write_text("".join(lines))
+    return region
+
+
+def _quiet_edit(monitor: Path) -> tuple[int, str]:
+    """A line of the data whose count, one more, leaves the spread of every comparable
+    group as it was (core/spine.py, the oracle): the spine rows of the regions outside
+    the buurt's gemeente stay the same. The data's line and the buurt."""
+    data = monitor / "data" / "synthetic.csv"
+    original = data.read_text()
+    before = _spine_rows(monitor)
+    for line in range(len(original.splitlines()) - 1, 0, -1):
+        buurt = _edit_count(monitor, line, 1)
+        if buurt.startswith("BU"):
+            after = _spine_rows(monitor)
+            outside = ~before["region"].astype(str).str.startswith(f"BU{buurt[2:6]}")
+            outside &= ~before["region"].astype(str).str[2:6].eq(buurt[2:6])
+            if before[outside].equals(after[outside]):
+                data.write_text(original)
+                return line, buurt
+        data.write_text(original)
+    raise AssertionError("no figure to change without moving a spread")
+
+
+def _made_regions(monkeypatch, log: Path) -> Callable[[], set[str]]:
+    """The codes of the region pages the next builds make, in the page workers (forked:
+    they write them to ``log``); the function returns those made since it was last read."""
+    from wijkmonitor.website import generate, mkdocs_build
+
+    for name in ("area_page", "gemeente_page"):
+        real = getattr(generate, name)
+
+        def making(site, code, real=real):
+            with log.open("a", encoding="utf-8") as out:
+                out.write(code + "\n")
+            return real(site, code)
+
+        monkeypatch.setattr(generate, name, making)
+    monkeypatch.setattr(mkdocs_build, "PAGE_WORKERS_FROM", 1)  # the cache needs workers
+
+    def made() -> set[str]:
+        codes = set(log.read_text(encoding="utf-8").split()) if log.exists() else set()
+        log.unlink(missing_ok=True)
+        return codes
+
+    return made
+
+
+def test_a_changed_figure_remakes_the_region_pages_of_its_gemeente_only(
+    tmp_path, epoch, monkeypatch
+):
+    """A region page reads the figures of its own gemeente's regions only (its rows with
+    its reference's figures, its spine rows, its children's rows): a changed figure
+    changes the key of that gemeente's pages and no other's, unless it moves the spread
+    of its comparable group, which is in every spine row of that level."""
+    monitor = _national(tmp_path / "m")
+    site = tmp_path / "site"
+    made = _made_regions(monkeypatch, tmp_path / "made.log")
+    build_site(monitor, site)
+    assert len(made()) == 42  # a cold build: every region page
+    jobs = plan(compute_results(load_monitor(monitor))).jobs
+    clusters = {job.path: job.cluster for job in jobs if job.reads == REGION_PAGES}
+    # Every gemeente, wijk and buurt page has its gemeente; the list of all buurten none.
+    assert [path for path, cluster in clusters.items() if not cluster] == ["buurt/index.md"]
+
+    line, buurt = _quiet_edit(monitor)
+    _edit_count(monitor, line, 1)  # one more: no spread moves
+    taken, changed = _rebuild(monitor, site)
+    codes = made()
+    assert tree(site) == _cold(monitor, tmp_path / "cold-1")
+    gemeente = clusters[f"buurt/{buurt}/index.md"]
+    ours = {path for path, cluster in clusters.items() if cluster == gemeente}
+    others = {path for path, cluster in clusters.items() if cluster not in ("", gemeente)}
+    assert len(others) > len(ours) > 1
+    made_pages = {path for path in clusters if path.split("/")[-2] in codes}
+    assert made_pages == ours  # its gemeente's pages are made again (then compared)
+    assert {_published_as(path) for path in others} <= taken  # taken by their key
+    assert f"buurt/{buurt}/index.html" in changed
+
+    _edit_count(monitor, line, 1000)  # far beyond every other buurt: the spread moves
+    _rebuild(monitor, site)
+    codes = made()
+    assert tree(site) == _cold(monitor, tmp_path / "cold-2")
+    assert {path for path in clusters if path.split("/")[-2] in codes} & others
+
+    # The clusters' digests kept for the next build: a damaged file is made again.
+    (monitor / CACHE_DIR / build.CLUSTERS_FILE).write_text('{"key": ', encoding="utf-8")
+    _edit_count(monitor, line, 1)
+    _rebuild(monitor, site)
+    assert tree(site) == _cold(monitor, tmp_path / "cold-3")
+    assert json.loads((monitor / CACHE_DIR / build.CLUSTERS_FILE).read_text())["clusters"]

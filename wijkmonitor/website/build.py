@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import json
 import multiprocessing as mp
 import os
 import posixpath
@@ -31,7 +32,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
-from wijkmonitor.core.atomic import OWNER, WRITE_ERRORS, located, naming, owner_tag, remove_stale
+from wijkmonitor.core.atomic import (
+    OWNER,
+    WRITE_ERRORS,
+    located,
+    naming,
+    owner_tag,
+    remove_stale,
+    replacing,
+)
 from wijkmonitor.core.compute import Results, compute_results
 from wijkmonitor.core.inputfiles import input_tree, read_input
 from wijkmonitor.core.monitor import load_monitor
@@ -55,7 +64,13 @@ from wijkmonitor.website.mkdocs_build import (
     run_build,
 )
 from wijkmonitor.website.page_frame import SYNTHETIC_NOTICE
-from wijkmonitor.website.page_keys import page_key, results_keys
+from wijkmonitor.website.page_keys import (
+    ResultsKeys,
+    cluster_digests,
+    digest,
+    page_key,
+    results_keys,
+)
 from wijkmonitor.website.page_store import (
     CACHE_DIR,
     KeptPage,
@@ -217,15 +232,15 @@ def write_profiles(
 
 def _downloads(
     results: Results, docs: Path, store: PageStore | None, built: date | None, pdf: bool
-) -> dict[str, str]:
+) -> ResultsKeys | None:
     """Write results.csv and changes.csv into the docs tree, or with a store, link the
-    previous build's when the results are the same; return the keys of the groups of
-    pages (``PageJob.reads``), none without a store."""
+    previous build's when the results are the same; return the keys of what the results'
+    pages are made of, none without a store."""
     paths = (addr.RESULTS_CSV, addr.CHANGES_CSV)  # where write_results puts them
     folder = docs / posixpath.dirname(addr.RESULTS_CSV)
     if store is None:
         write_results(results, folder)
-        return {}
+        return None
     keys = results_keys(results, REGION_PAGES_SKIP, built, pdf)
     found = [store.reusable(path, path, keys.downloads) for path in paths]
     if all(found):  # the same bytes, without writing 170 MB again
@@ -236,7 +251,49 @@ def _downloads(
         write_results(results, folder)
     for path in paths:
         store.keep(path, KeptPage(keys.downloads, "", path, [], [], {}, []))
-    return {REGION_PAGES: keys.region_pages}
+    return keys
+
+
+# The digests of the clusters' figures (page_keys.cluster_digests) for the results of one
+# region_pages key: a rebuild whose results did not change (a definition edited) need
+# not arrange the spine rows to know them. Safe to delete, like the whole cache.
+CLUSTERS_FILE = "region-clusters.json"
+
+
+def _cached_clusters(path: Path, key: str) -> dict[str, str] | None:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict) or found.get("key") != key:
+        return None
+    clusters = found.get("clusters")
+    if not isinstance(clusters, dict):
+        return None
+    if not all(isinstance(c, str) and isinstance(d, str) for c, d in clusters.items()):
+        return None
+    return clusters
+
+
+def cluster_keys(site_plan: SitePlan, keys: ResultsKeys, cache_dir: Path) -> dict[str, str]:
+    """The key of every cluster of region pages (``generate.region_cluster``): what its
+    pages are made of besides their figures (``keys.region_frame``) and its figures."""
+    wanted = sorted({job.cluster for job in site_plan.jobs if job.cluster})
+    if not wanted:
+        return {}
+    path = cache_dir / CLUSTERS_FILE
+    found = _cached_clusters(path, keys.region_pages)
+    if found is None or not set(wanted) <= set(found):
+        site, chosen = site_plan.data, set(wanted)
+        cluster_of = {r: g for r, g in site.gemeente.items() if g in chosen}
+        cluster_of |= {g: g for g in wanted}
+        found = cluster_digests(site_plan.results, cluster_of, site.spine_rows())
+        with contextlib.suppress(OSError):  # a cache that cannot be written: no cache
+            cache_dir.mkdir(exist_ok=True)
+            with replacing([path]) as (temporary,):
+                text = json.dumps({"key": keys.region_pages, "clusters": found})
+                temporary.write_text(text, encoding="utf-8")
+    return {c: digest(keys.region_frame, found[c]) for c in wanted}
 
 
 def write_files(site_plan: SitePlan, docs: Path) -> None:
@@ -533,7 +590,9 @@ def build_site(
             site_plan = plan(
                 results, repo_url=monitor.config.repo_url, pdf_profiles=pdf, build_date=built
             )
-            groups = keyed.result()
+            keys = keyed.result()
+        groups = {REGION_PAGES: keys.region_pages} if keys is not None else {}
+        clusters = cluster_keys(site_plan, keys, cache_dir) if keys is not None else {}
         config = merged_config(
             read_site_config(monitor_dir / "mkdocs.yml"),
             title=monitor.title,
@@ -551,7 +610,9 @@ def build_site(
                 job.path: GeneratedPage(
                     job.in_nav,
                     job.markdown,
-                    page_key(groups[job.reads], job.path, job.extra) if job.reads in groups else "",
+                    page_key(clusters.get(job.cluster) or groups[job.reads], job.path, job.extra)
+                    if job.reads in groups
+                    else "",
                 )
                 for job in site_plan.jobs
             }

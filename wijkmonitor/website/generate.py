@@ -8,6 +8,7 @@ that renders the navigation on every page stays linear in the number of pages.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -66,6 +67,9 @@ class PageJob:
     # every build); and the text plugins add to it (their sections).
     reads: str = ""
     extra: str = ""
+    # A region page that reads the figures of one gemeente's regions only: that gemeente
+    # (``region_cluster``), so a changed figure elsewhere leaves its key as it was.
+    cluster: str = ""
 
     def __call__(self) -> Page:
         page = self.make()
@@ -124,8 +128,9 @@ def plan(
         own = "".join(f"{s.title}\n{s.markdown}\n" for s in extra.sections.get(path, []))
         return PageJob(path, in_nav, _sectioned(extra.sections, path, make), reads, own)
 
-    def region_job(path: str, make: Callable[[], Page]) -> PageJob:
-        return job(path, make, in_nav=False, reads=REGION_PAGES)
+    def region_job(path: str, make: Callable[[], Page], cluster: str = "") -> PageJob:
+        made = job(path, make, in_nav=False, reads=REGION_PAGES)
+        return dataclasses.replace(made, cluster=cluster)
 
     jobs = [
         job(addr.HOME, p(home_page, site)),
@@ -143,12 +148,17 @@ def plan(
         job(addr.indicator_page(i.id), p(indicator_page, site, i), in_nav=False)
         for i in monitor.indicators.values()
     ]
-    jobs += [region_job(addr.gemeente_page(g), p(gemeente_page, site, g)) for g in site.gemeenten]
+    jobs += [
+        region_job(addr.gemeente_page(g), p(gemeente_page, site, g), region_cluster(site, g))
+        for g in site.gemeenten
+    ]
     jobs += [region_job(site.page_of(a), p(area_page, site, a)) for a in site.focus_areas]
     # Every region of the levels in settings.area_pages (issue 12): one job per page,
     # and an index per level; /wijk/ is areas_index, which lists the wijken too.
     paged = [c for codes in site.paged.values() for c in codes]
-    jobs += [region_job(site.page_of(c), p(area_page, site, c)) for c in paged]
+    jobs += [
+        region_job(site.page_of(c), p(area_page, site, c), region_cluster(site, c)) for c in paged
+    ]
     jobs += [
         region_job(addr.level_index(lv), p(level_index, site, lv))
         for lv in site.paged
@@ -167,6 +177,29 @@ def plan(
     # Plugins' pages before Downloads, which stays last.
     nav[-1:-1] = [{page.title: page.path} for page in extra.pages if page.nav]
     return SitePlan(results, site, jobs, texts, copies, nav)
+
+
+def region_cluster(site: SiteData, code: str) -> str:
+    """The gemeente whose regions' figures are the only figures the page of ``code`` (a
+    gemeente or a region of settings.area_pages) reads, or "" when it may read others.
+
+    Such a page reads its own rows of the results (its reference's figures are in them),
+    its spine rows (the spread of its comparable group is in them) and its paged
+    children's rows (their table and map): all in its gemeente when each child lies in
+    it. A gemeente's page that shows focus areas reads theirs, and a focus area may lie
+    in more gemeenten: "". The build keys such a page on its cluster's figures only
+    (``page_keys.cluster_digests``)."""
+    level = site.level.get(code)  # None for a focus area
+    gemeente = code if level == "gemeente" else site.gemeente_of(code)
+    if not gemeente or level is None or level == "focus_area":
+        return ""
+    if level == "gemeente" and (
+        site.areas_of_gemeente.get(code) or site.totals_of_gemeente.get(code)
+    ):
+        return ""
+    if any(site.gemeente_of(child) != gemeente for child in site.children.get(code, [])):
+        return ""
+    return gemeente
 
 
 # --- What plugins add (hooks register_pages and register_downloads) ---------------

@@ -86,6 +86,8 @@ class SiteData:
     build_date: date | None = None  # from SOURCE_DATE_EPOCH; None: the site names no date
     # region -> indicator -> its spine row (focus areas and gemeenten: their pages)
     spine: Mapping[str, dict[str, SpineRow]] = field(default_factory=dict, repr=False)
+    # The same rows as one table (core/spine.py), made once when first asked for.
+    spine_rows: Callable[[], pd.DataFrame] = field(default=pd.DataFrame, repr=False)
     # Base levels whose every region has a page (settings.area_pages): level -> codes,
     # sorted by name; and parent -> its paged children (gemeente -> wijken, wijk -> buurten).
     paged: dict[str, list[str]] = field(default_factory=dict, repr=False)
@@ -309,12 +311,17 @@ def _changes(changes: pd.DataFrame) -> dict[str, dict[str, ChangeRow]]:
     return nested
 
 
-def _spine(monitor: Monitor, values: pd.DataFrame, pages: set[str]) -> dict:
+def _spine_table(monitor: Monitor, values: pd.DataFrame, pages: set[str]) -> pd.DataFrame:
     """The spine rows of the areas with a page, from the shown values: every region of a
     shown level is shown, so each comparable group is complete."""
     directions = {i: ind.direction for i, ind in monitor.indicators.items()}
     table = spine_table(values, monitor.regions, directions)
-    table = table[table["region"].isin(pages)]
+    return table[table["region"].isin(pages)]
+
+
+def _spine(table: Callable[[], pd.DataFrame]) -> dict:
+    """region -> indicator -> its spine row."""
+    table = table()
     nested: dict[str, dict[str, SpineRow]] = {}
     for row in zip(*(table[c].to_numpy() for c in SPINE_COLUMNS), strict=True):
         spine_row = SpineRow(*row)
@@ -368,6 +375,11 @@ def site_data(
     totals_of_gemeente: dict[str, list[str]] = {g: [] for g in gemeenten}
     for code in focus_totals:
         totals_of_gemeente.setdefault(str(gemeente[code]), []).append(code)
+    spine_rows = functools.cache(
+        functools.partial(
+            _spine_table, monitor, values, set(focus_areas) | set(gemeenten) | paged_codes
+        )
+    )
     return SiteData(
         monitor=monitor,
         values=values,
@@ -389,11 +401,8 @@ def site_data(
         cell_counts={
             str(k): int(v) for k, v in results.values["status"].astype(str).value_counts().items()
         },
-        spine=Later(
-            functools.partial(
-                _spine, monitor, values, set(focus_areas) | set(gemeenten) | paged_codes
-            )
-        ),
+        spine=Later(functools.partial(_spine, spine_rows)),
+        spine_rows=spine_rows,
         paged=paged,
         children=children,
         level=_column_of(regions, "level", shown),
