@@ -174,12 +174,9 @@ def national_monitor(root: Path, n_wijken: int, n_indicators: int = 10, n_years:
         n_buurten=round(n_wijken * 13000 / 3300),
         n_indicators=n_indicators,
         years=range(2019 - n_years + 1, 2020),
+        area_pages=("wijk", "buurt"),
+        site_config=ROOT / "mkdocs.yml",
     )
-    yml = monitor / "monitor.yml"
-    yml.write_text(yml.read_text() + "settings:\n  area_pages: [wijk, buurt]\n")
-    site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    site_config.pop("nav", None)
-    (monitor / "mkdocs.yml").write_text(yaml.safe_dump(site_config))
     return monitor
 
 
@@ -285,10 +282,8 @@ def main() -> None:
                 n_indicators=args.indicators,
                 years=range(2019 - args.years + 1, 2020),
                 focus_areas=size,
+                site_config=ROOT / "mkdocs.yml",  # without the default monitor's own pages
             )
-            site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-            site_config.pop("nav", None)  # the default monitor's hand-written pages
-            (monitor / "mkdocs.yml").write_text(yaml.safe_dump(site_config))
             site_dir = Path(tmp) / f"site-{size}"
             ours = measure([wijkmonitor, "build", str(monitor), "--site-dir", str(site_dir)])
             pages = count_pages(site_dir)

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import ROOT
 from wijkmonitor.demo.national import write_monitor
@@ -38,10 +37,8 @@ def national(tmp_path_factory) -> tuple[Path, Path]:
         n_indicators=4,
         years=range(2016, 2020),
         focus_areas=N_WIJKEN,
+        site_config=ROOT / "mkdocs.yml",  # without the default monitor's own pages
     )
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.pop("nav", None)  # the default monitor's own hand-written pages
-    (monitor / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     site = root / "site"
     build_site(monitor, site)
     return monitor, site

@@ -430,15 +430,16 @@ def _national(root: Path) -> Path:
     wijk and buurt, no focus areas, so every region page reads one gemeente's figures."""
     from wijkmonitor.demo.national import write_monitor
 
-    monitor = write_monitor(
-        root, n_gemeenten=3, n_wijken=9, n_buurten=30, n_indicators=3, years=range(2017, 2020)
+    return write_monitor(
+        root,
+        n_gemeenten=3,
+        n_wijken=9,
+        n_buurten=30,
+        n_indicators=3,
+        years=range(2017, 2020),
+        area_pages=("wijk", "buurt"),
+        site_config=ROOT / "mkdocs.yml",
     )
-    yml = monitor / "monitor.yml"
-    yml.write_text(yml.read_text() + "settings:\n  area_pages: [wijk, buurt]\n")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    config.pop("nav", None)
-    (monitor / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    return monitor
 
 
 def _spine_rows(monitor: Path):

@@ -75,7 +75,8 @@ def raise_pending() -> None:
     inside ``try: ... except: pass``, run while numpy.random and pandas' extensions
     import; a Ctrl+C there was lost, and a ``check`` ran to its end and printed "ok"
     before saying "interrupted". So the signal is raised again where the run can still
-    stop cleanly: once the CLI is imported, and before and after every hook call."""
+    stop cleanly: once the CLI is imported, before every hook implementation is called,
+    and before a build swaps its site in."""
     if _signalled is not None:
         raise _signalled
 

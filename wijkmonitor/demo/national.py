@@ -9,10 +9,12 @@ gemeente and the changes. Synthetic: labelled so in monitor.yml.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 INDICATOR = """\
 id: {id}
@@ -89,15 +91,25 @@ def write_monitor(
     years: range = range(2014, 2024),
     seed: int = 1,
     focus_areas: int = 0,
+    area_pages: Sequence[str] = (),
+    site_config: Path | None = None,
 ) -> Path:
     """Write the monitor: regions, tidy data, indicators. ``focus_areas`` declares that many
-    wijken as focus areas (composites of their buurten) for site-scale benchmarks."""
+    wijken as focus areas (composites of their buurten) for site-scale benchmarks;
+    ``area_pages`` the levels whose every region gets a page (settings.area_pages);
+    ``site_config`` a mkdocs.yml whose settings the monitor takes, without its ``nav``
+    (the pages it lists are that site's own)."""
     rng = np.random.default_rng(seed)
     (root / "indicators").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(exist_ok=True)
+    settings = f"settings:\n  area_pages: [{', '.join(area_pages)}]\n" if area_pages else ""
     (root / "monitor.yml").write_text(
-        "title: Synthetische landelijke monitor\nsynthetic: true\n", encoding="utf-8"
+        "title: Synthetische landelijke monitor\nsynthetic: true\n" + settings, encoding="utf-8"
     )
+    if site_config is not None:
+        config = yaml.safe_load(site_config.read_text(encoding="utf-8"))
+        config.pop("nav", None)
+        (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (root / "indicators/themes.yml").write_text(
         "- id: synthetisch\n  title: Synthetisch\n", encoding="utf-8"
     )

@@ -14,7 +14,7 @@ from wijkmonitor.website.page_levels import children_section, level_noun, level_
 from wijkmonitor.website.page_methods import METHODS
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
 from wijkmonitor.website.spine_section import spine_section
-from wijkmonitor.website.texts import count_sentence, gap_sentence, position
+from wijkmonitor.website.texts import count_sentence, gap_sentence, listing, position
 
 
 def yearly_rows(site: SiteData, rows: list[YearRow], indicator: Indicator) -> list[dict]:
@@ -145,7 +145,7 @@ def _why_no_reference(site: SiteData, members: list[str]) -> str:
     gemeenten = sorted({str(gemeente.get(m, "")) for m in members} - {""})
     names = [esc(site.region_name(g)) for g in gemeenten]
     if len(names) > 1:
-        where = f"{', '.join(names[:-1])} en {names[-1]}"
+        where = listing(names)
         return (
             f"\n\nDit gebied ligt in meer dan één gemeente ({where}) en heeft daarom geen "
             f"vergelijkingsgebied: bij de cijfers staat geen afwijking {strong('p')}."

@@ -12,6 +12,7 @@ from wijkmonitor.website.page_levels import children_section
 from wijkmonitor.website.page_theme import change_rows, theme_diagram
 from wijkmonitor.website.sitedata import ChangeRow, SiteData, YearRow
 from wijkmonitor.website.spine_section import spine_section
+from wijkmonitor.website.texts import counted, listing
 
 
 def _latest_values(site: SiteData, code: str) -> dict[str, YearRow]:
@@ -33,10 +34,6 @@ def _position_cell(site: SiteData, change: ChangeRow | None, indicator: Indicato
     return f"{p} {fig.development_cell(change.development)}"
 
 
-def _counted(n: int, one: str, more: str) -> str:
-    return f"{n} {one if n == 1 else more}"
-
-
 def _summary(site: SiteData, code: str, areas: list[str]) -> str:
     """What the gemeente has on this site, in one line: the page's summary, which the
     site's search shows under its name (rather than the page's first paragraph, on a
@@ -45,7 +42,7 @@ def _summary(site: SiteData, code: str, areas: list[str]) -> str:
     buurten = sum(len(site.children_at(w, "buurt")) for w in wijken)
     buurten += len(site.children_at(code, "buurt"))  # a gemeente without wijk pages
     counts = [
-        _counted(n, one, more)
+        counted(n, one, more)
         for n, one, more in (
             (len(areas), "aandachtswijk", "aandachtswijken"),
             (len(wijken), "wijk", "wijken"),
@@ -55,8 +52,7 @@ def _summary(site: SiteData, code: str, areas: list[str]) -> str:
     ]
     if not counts:
         return summary("Gemeente in deze monitor.")
-    listed = counts[0] if len(counts) == 1 else f"{', '.join(counts[:-1])} en {counts[-1]}"
-    return summary(f"Gemeente met {listed} in deze monitor.")
+    return summary(f"Gemeente met {listing(counts)} in deze monitor.")
 
 
 def gemeente_page(site: SiteData, code: str) -> Page:

@@ -9,6 +9,7 @@ from wijkmonitor.website.map_section import home_map, no_area_map
 from wijkmonitor.website.markup import Page, esc, link, paragraph, strong, table
 from wijkmonitor.website.numbers import fmt_int
 from wijkmonitor.website.sitedata import SiteData
+from wijkmonitor.website.texts import counted
 
 # The home page lists areas by name up to this many; larger monitors link to /wijk/.
 HOME_AREA_LIMIT = 120
@@ -18,10 +19,6 @@ def _period_range(periods: list[int]) -> str:
     if not periods:
         return "."
     return str(periods[0]) if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{fmt_int(n)} {one if n == 1 else many}"
 
 
 def _by_gemeente(site: SiteData, page: str, groups: dict[str, list[str]]) -> str:
@@ -70,7 +67,7 @@ def home_page(site: SiteData) -> Page:
         facts.append(["Soort gegevens", f"{strong('synthetisch')} (geen echte cijfers)"])
     themes = "\n".join(
         f"- {link(t.title, page, addr.theme_page(t.id))} "
-        f"({_count(len(site.indicators_of_theme(t.id)), 'indicator', 'indicatoren')})"
+        f"({counted(len(site.indicators_of_theme(t.id)), 'indicator', 'indicatoren')})"
         + (f" — {esc(t.description)}" if t.description else "")
         for t in monitor.themes.values()
     )

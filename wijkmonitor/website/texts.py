@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wijkmonitor.core.changes import gap_unchanged
-from wijkmonitor.website.numbers import fmt_number, fmt_percent_change
+from wijkmonitor.website.numbers import fmt_int, fmt_number, fmt_percent_change
 
 DEVELOPMENT_LABELS = {
     "favourable": "gunstig",
@@ -134,6 +134,16 @@ def gap_sentence(gap: GapChange, sign: float, area: str, reference: str, decimal
     )
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """A number of things, in Dutch notation: "1 wijk", "1.234 buurten"."""
+    return f"{fmt_int(n)} {one if n == 1 else many}"
+
+
+def listing(parts: list[str]) -> str:
+    """Items in a sentence: "a", "a en b", "a, b en c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
 def count_sentence(counts: dict[str, int]) -> str:
     """ "in 22 wijken gunstig, in 12 ongunstig, in 6 geen verandering" (classes with counts > 0)."""
     parts = []
@@ -144,6 +154,4 @@ def count_sentence(counts: dict[str, int]) -> str:
             parts.append(f"in {n} {noun}{COUNT_LABELS[key]}")
     if not parts:
         return "geen wijken met een ontwikkeling"
-    if len(parts) == 1:
-        return parts[0]
-    return ", ".join(parts[:-1]) + " en " + parts[-1]
+    return listing(parts)
