@@ -571,15 +571,18 @@ def build_site(
     prefix = f".{target.name}.tmp-{owner_tag()}-"
     work = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent)).absolute()
     cache_dir = monitor_dir / CACHE_DIR
-    store = PageStore.load(cache_dir, target) if cache else None
-    # The previous site's folders, kept for this build (site_folders.py).
-    folders = site_folders.take(target, work / "folders") if cache else None
+    store: PageStore | None = None
     swapped = False
-    # The monitor, its results and the previous build's manifest live until the pages are
-    # planned: frozen, the garbage collector's full collections skip them (they took some
-    # 0.8 s of a national rebuild, as every collection walked every object).
-    gc.freeze()
+    # From here on the build directory goes however the build ends (a Ctrl+C or SIGTERM
+    # while the manifest is read or the kept folders are taken too).
     try:
+        store = PageStore.load(cache_dir, target) if cache else None
+        # The previous site's folders, kept for this build (site_folders.py).
+        folders = site_folders.take(target, work / "folders") if cache else None
+        # The monitor, its results and the previous build's manifest live until the pages
+        # are planned: frozen, the garbage collector's full collections skip them (they
+        # took some 0.8 s of a national rebuild, as every collection walked every object).
+        gc.freeze()
         docs, out, overrides = work / "docs", work / "site", work / "overrides"
         # results.csv and changes.csv are written while the pages are planned (Arrow's
         # CSV writer lets go of the GIL: 1-1.4 s less at national size), and are done
