@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from tests.conftest import write_monitor
+from tests.conftest import ROOT, write_monitor
 from wijkmonitor.core.compute import compute_results
 from wijkmonitor.core.monitor import load_monitor
 from wijkmonitor.core.spine import SPINE_COLUMNS, spine_table
@@ -68,3 +68,19 @@ def test_change_and_spine_rows_are_the_tables_rows_by_region(tmp_path):
         rebuilt.astype(object), table.reset_index(drop=True).astype(object), check_dtype=False
     )
     assert site.spine.get("nowhere", {}) == {} and site.change.get("nowhere", {}) == {}
+
+
+def test_an_indicators_rows_are_the_values_of_that_indicator():
+    """site.values_of (what an indicator page reads): exactly the rows of ``values`` of
+    that indicator, in their order; an indicator without rows gets an empty table with
+    the same columns."""
+    site = site_data(compute_results(load_monitor(ROOT)))  # the demo: many indicators
+    assert len(site.indicators) > 1
+    for indicator_id in site.indicators:
+        rows = site.values_of(indicator_id)
+        expected = site.values[site.values["indicator"] == indicator_id]
+        assert len(rows) > 0
+        pd.testing.assert_frame_equal(rows, expected)
+    none = site.values_of("nowhere")
+    assert none.empty and list(none.columns) == list(site.values.columns)
+    assert sum(len(site.values_of(i)) for i in site.indicators) == len(site.values)

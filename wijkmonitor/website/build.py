@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
@@ -230,18 +230,24 @@ def write_profiles(
     return len(site.area_codes)
 
 
-def _downloads(
-    results: Results, docs: Path, store: PageStore | None, built: date | None, pdf: bool
+def _results_keys(
+    results: Results, store: PageStore | None, built: date | None, pdf: bool
 ) -> ResultsKeys | None:
+    """The keys of what the results' pages are made of; none without a store."""
+    return results_keys(results, REGION_PAGES_SKIP, built, pdf) if store is not None else None
+
+
+def _downloads(
+    results: Results, docs: Path, store: PageStore | None, keyed: Future[ResultsKeys | None]
+) -> None:
     """Write results.csv and changes.csv into the docs tree, or with a store, link the
-    previous build's when the results are the same; return the keys of what the results'
-    pages are made of, none without a store."""
+    previous build's when the results are the same (``keyed``: their keys)."""
     paths = (addr.RESULTS_CSV, addr.CHANGES_CSV)  # where write_results puts them
     folder = docs / posixpath.dirname(addr.RESULTS_CSV)
-    if store is None:
+    keys = keyed.result()
+    if store is None or keys is None:
         write_results(results, folder)
-        return None
-    keys = results_keys(results, REGION_PAGES_SKIP, built, pdf)
+        return
     found = [store.reusable(path, path, keys.downloads) for path in paths]
     if all(found):  # the same bytes, without writing 170 MB again
         folder.mkdir(parents=True, exist_ok=True)
@@ -251,7 +257,6 @@ def _downloads(
         write_results(results, folder)
     for path in paths:
         store.keep(path, KeptPage(keys.downloads, "", path, [], [], {}, []))
-    return keys
 
 
 # The digests of the clusters' figures (page_keys.cluster_digests) for the results of one
@@ -584,18 +589,20 @@ def build_site(
         # took some 0.8 s of a national rebuild, as every collection walked every object).
         gc.freeze()
         docs, out, overrides = work / "docs", work / "site", work / "overrides"
-        # results.csv and changes.csv are written while the pages are planned (Arrow's
-        # CSV writer lets go of the GIL: 1-1.4 s less at national size), and are done
-        # before anything forks (a fork copies only the thread that forks). The block
-        # waits for them however it ends.
+        # results.csv and changes.csv are written while the pages are planned and their
+        # clusters keyed (Arrow's CSV writer lets go of the GIL: 1-1.4 s less at national
+        # size), and are done before anything forks (a fork copies only the thread that
+        # forks). The block waits for them however it ends.
         with ThreadPoolExecutor(1, thread_name_prefix="downloads") as downloads:
-            keyed = downloads.submit(_downloads, results, docs, store, built, pdf)
+            keyed = downloads.submit(_results_keys, results, store, built, pdf)
+            written = downloads.submit(_downloads, results, docs, store, keyed)
             site_plan = plan(
                 results, repo_url=monitor.config.repo_url, pdf_profiles=pdf, build_date=built
             )
             keys = keyed.result()
+            clusters = cluster_keys(site_plan, keys, cache_dir) if keys is not None else {}
+            written.result()
         groups = {REGION_PAGES: keys.region_pages} if keys is not None else {}
-        clusters = cluster_keys(site_plan, keys, cache_dir) if keys is not None else {}
         config = merged_config(
             read_site_config(monitor_dir / "mkdocs.yml"),
             title=monitor.title,

@@ -66,8 +66,8 @@ def comparison_text(site: SiteData, indicator: Indicator) -> tuple[str, str]:
 def _periods(site: SiteData, indicator: Indicator) -> list[int]:
     if indicator.periods:
         return list(indicator.periods)
-    rows = site.values[(site.values["indicator"] == indicator.id) & site.values["value"].notna()]
-    return sorted(int(p) for p in rows["period"].unique())
+    rows = site.values_of(indicator.id)
+    return sorted(int(p) for p in rows.loc[rows["value"].notna(), "period"].unique())
 
 
 def _threshold(site: SiteData, indicator: Indicator) -> str:
@@ -118,7 +118,7 @@ def _latest(site: SiteData, indicator: Indicator, areas: list[str]) -> pd.DataFr
     if changes is None:
         return pd.DataFrame()
     changes = changes[changes["region"].isin(areas)].set_index("region")
-    values = site.values[site.values["indicator"] == indicator.id].set_index(["region", "period"])
+    values = site.values_of(indicator.id).set_index(["region", "period"])
     keys = pd.MultiIndex.from_arrays([changes.index, changes["latest_period"]])
     latest = values.reindex(keys)
     return changes.assign(
