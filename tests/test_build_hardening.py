@@ -203,6 +203,44 @@ def test_sigterm_during_a_build_cleans_up_and_keeps_the_previous_site(built, aft
     assert _temporaries(monitor) == []
 
 
+# The real signal, raised in the build process the moment its build directory is made
+# (os.mkdir returns): the test above sends it from outside, some milliseconds later.
+_SIGNAL_AT_MKDIR = """
+import os, signal, sys
+from wijkmonitor import entry
+
+mkdir = os.mkdir
+
+def mkdir_and_signal(path, *args, **kwargs):
+    mkdir(path, *args, **kwargs)
+    if os.path.basename(os.fsdecode(path)).startswith(BUILD_TMP):
+        os.mkdir = mkdir
+        signal.raise_signal(signal.SIGTERM)
+
+os.mkdir = mkdir_and_signal
+entry.main()
+"""
+
+
+def test_a_sigterm_the_moment_the_build_directory_is_made_leaves_nothing(built):
+    """Before the directory was made inside the build's try, a signal between mkdtemp's
+    mkdir and the try left it behind (a fresh clone's run saw it)."""
+    monitor, site, before = built
+    code = _SIGNAL_AT_MKDIR.replace("BUILD_TMP", repr(BUILD_TMP))
+    result = subprocess.run(
+        [sys.executable, "-c", code, "build", "."],
+        cwd=monitor,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (143, "wijkmonitor: terminated\n")
+    assert tree(site) == before
+    assert _temporaries(monitor) == []
+
+
 def test_the_next_build_removes_what_a_killed_build_left(built):
     """SIGKILL cannot be handled: the work directory stays, named with the pid of its
     build. The next build removes it (that pid is gone), but not the work directory of

@@ -20,8 +20,8 @@ import multiprocessing as mp
 import os
 import posixpath
 import re
+import secrets
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -420,8 +420,9 @@ def _old_site(work: Path) -> str | None:
 
 
 def _work_pattern(target: Path) -> re.Pattern[str]:
-    """The names of build directories beside ``target`` (mkdtemp adds [a-z0-9_]{8}), and
-    of the old sites' folders they become (``_remove_old``)."""
+    """The names of build directories beside ``target`` (8 random hex digits after the
+    owner; mkdtemp's [a-z0-9_]{8} in builds of older versions), and of the old sites'
+    folders they become (``_remove_old``)."""
     name = re.escape(f".{target.name}.")
     return re.compile(name + "(?:tmp|old)-" + OWNER + r"-[a-z0-9_]+")
 
@@ -520,7 +521,9 @@ def _site_path(path: Path, work: Path, target: Path) -> Path | None:
     """Where in the finished site a path of the build directory ends up (None: outside)."""
     absolute = Path(os.path.abspath(path))
     for base in (work, work.resolve()):
-        if absolute == base or base not in absolute.parents:
+        if absolute == base:  # the build directory itself (it could not be made)
+            return target
+        if base not in absolute.parents:
             continue
         parts = absolute.relative_to(base).parts
         if parts[0] == "site":
@@ -573,14 +576,15 @@ def build_site(
     # What a killed build (SIGKILL, a power cut) left beside the site: it cannot clean up.
     remove_stale(target.parent, _work_pattern(target))
     # Absolute: mkdocs takes relative paths in its config as relative to mkdocs.yml.
-    prefix = f".{target.name}.tmp-{owner_tag()}-"
-    work = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent)).absolute()
+    # Named before it is made, and made inside the try: the build directory goes however
+    # the build ends, even when a Ctrl+C or SIGTERM comes the moment it is made (a name
+    # with this process's pid and 32 random bits is no other live build's).
+    work = (target.parent / f".{target.name}.tmp-{owner_tag()}-{secrets.token_hex(4)}").absolute()
     cache_dir = monitor_dir / CACHE_DIR
     store: PageStore | None = None
     swapped = False
-    # From here on the build directory goes however the build ends (a Ctrl+C or SIGTERM
-    # while the manifest is read or the kept folders are taken too).
     try:
+        work.mkdir(mode=0o700)
         store = PageStore.load(cache_dir, target) if cache else None
         # The previous site's folders, kept for this build (site_folders.py).
         folders = site_folders.take(target, work / "folders") if cache else None
