@@ -50,6 +50,19 @@ def _run(args: list[str], cwd: Path, file_size: int | None = None) -> subprocess
     )
 
 
+def _python(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """A child Python with ``args`` (``-c CODE ...``, ``-m MODULE``), its output captured."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def _temporaries(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if ".tmp" in p.name or ".init-" in p.name)
 
@@ -140,14 +153,7 @@ entry.main()
 def test_a_signal_a_library_swallows_while_importing_stops_the_run_at_once(sig, status, line):
     """The run stops before the check does anything (no "ok" on stdout)."""
     code = _SWALLOWED.replace("SIGNAL", f"signal.{sig.name}")
-    result = subprocess.run(
-        [sys.executable, "-c", code, "check", str(ROOT)],
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _python(["-c", code, "check", str(ROOT)])
     assert "Traceback" not in result.stderr
     assert (result.returncode, result.stderr.splitlines(), result.stdout) == (
         status,
@@ -227,15 +233,7 @@ def test_a_sigterm_the_moment_the_build_directory_is_made_leaves_nothing(built):
     mkdir and the try left it behind (a fresh clone's run saw it)."""
     monitor, site, before = built
     code = _SIGNAL_AT_MKDIR.replace("BUILD_TMP", repr(BUILD_TMP))
-    result = subprocess.run(
-        [sys.executable, "-c", code, "build", "."],
-        cwd=monitor,
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _python(["-c", code, "build", "."], cwd=monitor)
     assert (result.returncode, result.stderr) == (143, "wijkmonitor: terminated\n")
     assert tree(site) == before
     assert _temporaries(monitor) == []
@@ -457,12 +455,4 @@ def _run_with_cli(tmp_path, body: str) -> subprocess.CompletedProcess:
         "entry.main()\n"
     )
     (tmp_path / "library_case.py").write_text(script, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "library_case"],
-        cwd=tmp_path,
-        env=_environment(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return _python(["-m", "library_case"], cwd=tmp_path)
