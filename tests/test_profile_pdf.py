@@ -147,3 +147,68 @@ def test_every_area_page_links_a_profile_that_exists(tmp_path):
     text = _text((site / "downloads/profiel/1001.pdf").read_bytes())
     for printed in ("Noord", "Stad", "6,0", "+50,0"):
         assert printed in text, printed
+
+
+def _profiles(site: Path) -> dict[str, tuple[int, bytes]]:
+    """Each profile of the site: its file's inode and its bytes."""
+    return {
+        p.name: (p.stat().st_ino, p.read_bytes())
+        for p in sorted((site / "downloads/profiel").glob("*.pdf"))
+    }
+
+
+def test_a_rebuild_takes_the_profiles_whose_inputs_are_unchanged(tmp_path, monkeypatch):
+    """A profile is taken from the previous site (the same file) when its area page's
+    key, the renderers and the epoch are unchanged, and rendered again when any of them
+    changed; every time, every profile is byte for byte a cold build's."""
+    from wijkmonitor.website import profile_pdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    setting = "title: Testmonitor\nsettings:\n  area_pages: [focus_area, pc4]\n"
+    monitor = write_monitor(tmp_path / "m", **{"monitor.yml": setting})
+    site = tmp_path / "site"
+
+    def rebuild() -> tuple[int, int, dict[str, tuple[int, bytes]]]:
+        summary = build_site(monitor, site, pdf=True)
+        cold = tmp_path / "cold"
+        build_site(monitor, cold, pdf=True, cache=False)
+        now = _profiles(site)
+        assert {n: b for n, (_, b) in now.items()} == {
+            n: b for n, (_, b) in _profiles(cold).items()
+        }
+        return summary.profiles, summary.profiles_reused, now
+
+    names = ["1001.pdf", "1002.pdf", "1003.pdf", "noordzuid.pdf"]
+    assert build_site(monitor, site, pdf=True).profiles_reused == 0
+    first = _profiles(site)
+    assert sorted(first) == names
+
+    # Unchanged: every profile is the previous site's file.
+    count, reused, again = rebuild()
+    assert (count, reused) == (4, 4)
+    assert {n: i for n, (i, _) in again.items()} == {n: i for n, (i, _) in first.items()}
+
+    # A figure changed (1003 in 2011: 5 -> 6 of 500 seek work, 1,0 % -> 1,2 %): the
+    # region pages share one key here (a focus area), so every profile is made again.
+    data = monitor / "data/werk.csv"
+    data.write_text(
+        data.read_text().replace("1003,2011,werkzoekenden,5\n", "1003,2011,werkzoekenden,6\n")
+    )
+    count, reused, edited = rebuild()
+    assert (count, reused) == (4, 0)
+    assert edited["1003.pdf"][1] != again["1003.pdf"][1]
+    assert "1,2" in _text(edited["1003.pdf"][1])
+    assert all(edited[n][0] != again[n][0] for n in names)  # new files, not links
+
+    # The renderers (a font updated, WeasyPrint upgraded): every profile made again.
+    parts = profile_pdf.renderer_parts
+    monkeypatch.setattr(profile_pdf, "renderer_parts", lambda: [*parts(), "a font updated"])
+    assert rebuild()[:2] == (4, 0)
+    assert rebuild()[:2] == (4, 4)
+
+    # Another epoch: the PDFs' dates differ, so they are made again.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 1))
+    assert rebuild()[:2] == (4, 0)
+
+    # Without the cache nothing is taken.
+    assert build_site(monitor, site, pdf=True, cache=False).profiles_reused == 0

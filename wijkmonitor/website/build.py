@@ -24,7 +24,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -106,8 +106,9 @@ class BuildSummary:
     site_dir: Path
     # The monitor's warnings (core.problems.Problem, warning=True), for the CLI to print.
     warnings: tuple = ()
-    profiles: int = 0  # PDF profiles written (build --pdf)
+    profiles: int = 0  # PDF profiles in the site (build --pdf)
     reused: int = 0  # pages taken unchanged from the previous build (page_store.py)
+    profiles_reused: int = 0  # PDF profiles taken unchanged from the previous build
 
 
 class TargetError(ProblemsError):
@@ -209,25 +210,66 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def write_profiles(
-    site: SiteData, docs: Path, epoch: int | None, advance: Callable[[], None]
+    site: SiteData,
+    docs: Path,
+    epoch: int | None,
+    advance: Callable[[], None],
+    store: PageStore | None = None,
+    page_keys: Mapping[str, str] | None = None,
 ) -> int:
     """Render the PDF profile of every area page into the docs tree (on every core when
-    there are many); return how many."""
+    there are many); return how many it rendered. With a ``store``, a profile whose area
+    page's key (``page_keys``: docs path -> key) and renderers are the previous build's
+    is taken from the previous site instead."""
     from wijkmonitor.website.profile_pdf import profile_jobs, render_profile
 
-    jobs = profile_jobs(site, epoch)
+    codes = site.area_codes
+    if store is not None and page_keys:
+        codes = _taken_profiles(site, docs, epoch, store, page_keys, advance)
+    jobs = profile_jobs(site, epoch, codes)
     workers = worker_count()
-    if len(site.area_codes) < PDF_PARALLEL_FROM or workers < 2:
+    if len(codes) < PDF_PARALLEL_FROM or workers < 2:
         for job in jobs:
             _write(docs / job.path, render_profile(job))
             advance()
-        return len(site.area_codes)
+        return len(codes)
     with mp.get_context("spawn").Pool(workers, initializer=leave_signals_to_parent) as pool:
         for batch in _batches(jobs, PDF_BATCH * workers):
             for job, pdf in zip(batch, pool.imap(render_profile, batch), strict=True):
                 _write(docs / job.path, pdf)
                 advance()
-    return len(site.area_codes)
+    return len(codes)
+
+
+def _taken_profiles(
+    site: SiteData,
+    docs: Path,
+    epoch: int | None,
+    store: PageStore,
+    page_keys: Mapping[str, str],
+    advance: Callable[[], None],
+) -> list[str]:
+    """Link into the docs tree the previous site's profiles that are made of the same
+    (their page's key, the renderers, the epoch: the PDF's dates); return the areas whose
+    profile must be rendered. Every profile with a key is recorded for the next build."""
+    from wijkmonitor.website.profile_pdf import renderer_parts
+
+    renderers = digest(*renderer_parts())
+    todo = []
+    for code in site.area_codes:
+        path = addr.profile_pdf(code)
+        page = page_keys.get(site.page_of(code), "")
+        key = digest("pdf profile", page, renderers, str(epoch)) if page else ""
+        found = store.reusable(path, path, key) if key else None
+        if found is not None:
+            (docs / path).parent.mkdir(parents=True, exist_ok=True)
+            link_previous(found, str(docs / path))
+            advance()
+        else:
+            todo.append(code)
+        if key:
+            store.keep(path, KeptPage(key, "", path, [], [], {}, []))
+    return todo
 
 
 def _results_keys(
@@ -636,10 +678,14 @@ def build_site(
             reporter.stage("writing pages", pages)
             _write_pages(site_plan.jobs, docs, reporter.advance)
         write_files(site_plan, docs)
-        profiles = 0
+        profiles = profiles_reused = 0
         if pdf:  # into the docs tree: a site_src/ file in their place is a conflict too
             reporter.stage("writing PDF profiles", len(site_plan.data.area_codes))
-            profiles = write_profiles(site_plan.data, docs, epoch, reporter.advance)
+            keys_of_pages = {path: page.key for path, page in generated.items()}
+            profiles = len(site_plan.data.area_codes)
+            profiles_reused = profiles - write_profiles(
+                site_plan.data, docs, epoch, reporter.advance, store, keys_of_pages
+            )
         conflicts = site_src_conflicts(monitor_dir / SITE_SRC, docs, generated)
         try:
             copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
@@ -711,4 +757,4 @@ def build_site(
         )
     seconds = time.perf_counter() - started
     reused = store.reused if store is not None else 0
-    return BuildSummary(pages, seconds, target, warnings, profiles, reused)
+    return BuildSummary(pages, seconds, target, warnings, profiles, reused, profiles_reused)

@@ -108,8 +108,11 @@ def _build(
 
 
 def _summary(summary: Any) -> str:
-    n = summary.profiles
-    profiles = f" and {n} PDF profile{'' if n == 1 else 's'}" if n else ""
+    n, taken = summary.profiles, summary.profiles_reused
+    if taken:
+        profiles = f" and {n - taken} of {n} PDF profiles made ({taken} unchanged, reused)"
+    else:
+        profiles = f" and {n} PDF profile{'' if n == 1 else 's'}" if n else ""
     made = summary.pages - summary.reused
     if summary.reused:  # what this build made, and what it took from the previous one
         pages = f"{made} of {summary.pages} pages made ({summary.reused} unchanged, reused)"

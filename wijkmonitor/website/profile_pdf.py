@@ -24,8 +24,10 @@ its file identifier is a hash of its content; the date printed on the profile is
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -336,15 +338,75 @@ def profile_html(
     return head + "".join(body) + footer + "</body>\n</html>\n"
 
 
-def profile_jobs(site: SiteData, epoch: int | None) -> Iterator[ProfileJob]:
-    """One job per area page, in the order of the areas (lazily: a national build has
-    17,000 of them)."""
+def profile_jobs(
+    site: SiteData, epoch: int | None, codes: list[str] | None = None
+) -> Iterator[ProfileJob]:
+    """One job per area page (or per area of ``codes``), in the order of the areas
+    (lazily: a national build has 17,000 of them)."""
     figures = latest_figures(site)
     day, created = build_day(epoch), _created(epoch)
-    for code in site.area_codes:  # focus areas and every paged wijk, buurt, pc4 area
+    # Focus areas and every paged wijk, buurt, pc4 area.
+    for code in site.area_codes if codes is None else codes:
         charts: list[str] = []
         html = profile_html(site, code, figures, day, charts)
         yield ProfileJob(addr.profile_pdf(code), html, tuple(charts), created)
+
+
+# What a profile's PDF is made of besides what its area page is made of (a profile reads
+# a part of what its page reads: the area's own figures, changes and spine rows, names and
+# the indicators' titles, units and sources): the renderers, the text engine and the
+# fonts they may pick. A build with a store takes a profile from the previous site when
+# its page's key and these are unchanged (build.write_profiles).
+RENDERERS = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "tinyhtml5",
+    "cssselect2",
+    "fonttools",
+    "pillow",
+    "cffi",
+    "vl-convert-python",
+)
+FONT_PLACES = (
+    "/etc/fonts",
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+    "~/.config/fontconfig",
+)
+FONT_SETTINGS = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT")
+
+
+def renderer_parts() -> list[str]:
+    """The renderers' versions, Pango's, fontconfig's settings, and every font and
+    fontconfig file by path, size and modification time (a font updated by the system
+    changes the PDFs' bytes)."""
+    from importlib import metadata
+
+    from weasyprint.text.ffi import pango
+
+    parts = [f"pango {pango.pango_version()}"]
+    for name in RENDERERS:
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} none")
+    places = [os.path.expanduser(place) for place in FONT_PLACES]
+    for setting in FONT_SETTINGS:
+        value = os.environ.get(setting)
+        parts.append(f"{setting}={value}")
+        places += value.split(os.pathsep) if value else []
+    for place in places:
+        for folder, folders, files in os.walk(place):
+            folders.sort()  # the same order every build
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    st = os.stat(path)
+                    parts.append(f"{path} {st.st_size} {st.st_mtime_ns}")
+    return parts
 
 
 def render_profile(job: ProfileJob) -> bytes:
