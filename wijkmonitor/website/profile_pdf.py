@@ -9,8 +9,8 @@ Two steps, so the heavy one can run on every core:
 
 - :func:`profile_jobs` (pure, in the build's process): per area the HTML with a
   placeholder per chart and the charts' Vega-Lite specs, print-sized;
-- :func:`render_profile` (in a worker): each spec to SVG with vl-convert, the HTML to
-  PDF with WeasyPrint (no JavaScript, hence the SVGs).
+- :func:`render_profile` (in a worker): each spec to SVG with vl-convert (an image in
+  the HTML), the HTML to PDF with WeasyPrint (no JavaScript, hence the SVGs).
 
 vl-convert runs its JavaScript engine on threads of its own, which a forked process does
 not have (a conversion in a fork of a process that has converted before never returns):
@@ -24,6 +24,7 @@ its file identifier is a hash of its content; the date printed on the profile is
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import math
@@ -269,7 +270,7 @@ tbody th { font-weight: normal; text-align: left; }
 section.spine { break-inside: avoid; }  /* its explanation with its chart */
 /* A theme's table is short: never split it across pages (the key figures may split). */
 section.theme table { break-inside: avoid; }
-.chart svg { width: 100%; height: auto; }
+.chart img { width: 100%; height: auto; }
 .wm-dev { white-space: nowrap; padding: 0 0.6mm; border-radius: 0.6mm; }
 .wm-dev-favourable { color: #00513f; background: #dcefe9; }
 .wm-dev-unfavourable { color: #7a3f00; background: #fbe9d4; }
@@ -417,7 +418,12 @@ def render_profile(job: ProfileJob) -> bytes:
     html = job.html
     for i, spec in enumerate(job.charts):
         svg = vl_convert.vegalite_to_svg(spec, format_locale=D3_LOCALE)
-        html = html.replace(PLACEHOLDER.format(i), svg, 1)
+        # As an image, not inline: WeasyPrint then reads the SVG with an XML parser and
+        # gives its elements no CSS cascade (1.65 -> 1.2 s a demo profile; the same PDF).
+        image = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        html = html.replace(
+            PLACEHOLDER.format(i), f'<img src="data:image/svg+xml;base64,{image}">', 1
+        )
     if job.created is not None:  # WeasyPrint reads the PDF's dates from these
         dates = "".join(
             f'<meta name="dcterms.{n}" content="{job.created}">' for n in ("created", "modified")
