@@ -544,3 +544,47 @@ def test_a_changed_figure_remakes_the_region_pages_of_its_gemeente_only(
     _rebuild(monitor, site)
     assert tree(site) == _cold(monitor, tmp_path / "cold-3")
     assert json.loads((monitor / CACHE_DIR / build.CLUSTERS_FILE).read_text())["clusters"]
+
+
+def _profiles_and_their_pages(monitor: Path, cache: Path) -> dict[str, tuple[str, str]]:
+    """Per area: the key of its page, as build_site computes it (its gemeente's cluster
+    or the shared key), and a digest of its profile's HTML and charts (what the PDF is
+    rendered from), without rendering any."""
+    from wijkmonitor.website.page_keys import digest, page_key
+    from wijkmonitor.website.profile_pdf import profile_jobs
+
+    results = compute_results(load_monitor(monitor))
+    site_plan = plan(results, pdf_profiles=True)
+    keys = results_keys(results, REGION_PAGES_SKIP, None, True)
+    clusters = build.cluster_keys(site_plan, keys, cache)
+    pages = {
+        job.path: page_key(clusters.get(job.cluster) or keys.region_pages, job.path, job.extra)
+        for job in site_plan.jobs
+        if job.reads == REGION_PAGES
+    }
+    site = site_plan.data
+    jobs = profile_jobs(site, 1_700_000_000)
+    return {
+        code: (pages[site.page_of(code)], digest(job.html, *job.charts))
+        for code, job in zip(site.area_codes, jobs, strict=True)
+    }
+
+
+def test_a_profile_changes_only_where_its_page_key_does(tmp_path):
+    """A PDF profile is taken on its area page's key (build.write_profiles), which holds
+    only because a profile reads part of what its page reads: after a changed figure,
+    every area whose profile would differ has a changed page key, whether or not the
+    spread moved."""
+    monitor = _national(tmp_path / "m")
+    line, buurt = _quiet_edit(monitor)
+    before = _profiles_and_their_pages(monitor, tmp_path / "cache")
+    for times in (1, 1000):  # one more (no spread moves), then far beyond the others
+        _edit_count(monitor, line, times)
+        after = _profiles_and_their_pages(monitor, tmp_path / "cache")
+        assert after.keys() == before.keys() and len(after) == 39  # the wijken and buurten
+        changed = {code for code in after if after[code][1] != before[code][1]}
+        rekeyed = {code for code in after if after[code][0] != before[code][0]}
+        assert buurt in changed and changed <= rekeyed
+        if times == 1:  # the other gemeenten' profiles and keys stay
+            assert len(rekeyed) < len(after)
+        before = after
