@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_monitor
+from wijkmonitor.cli import main
 from wijkmonitor.website.build import build_site
 
 SES = ["ses_woa_totaal", "ses_woa_welvaart", "ses_woa_opleiding", "ses_woa_arbeid"]
@@ -54,3 +57,37 @@ def test_a_new_indicator_yaml_gives_a_new_page_on_the_next_build(tmp_path: Path)
     assert "Kopie van" in page
     theme_page = (site / "thema/wonen_en_leefbaarheid/index.html").read_text(encoding="utf-8")
     assert "sociale_huur_kopie" in theme_page
+
+
+def test_an_own_main_html_without_the_sites_search_is_warned_about(tmp_path, capsys):
+    """A monitor's site_src/overrides/main.html replaces wijkmonitor's: without its config
+    block the site's search is Material's worker (seconds to a first result on a phone at
+    national size). The build says so, naming the file, and still builds; with the block
+    kept it says nothing and the search is the site's own."""
+
+    def worker(site: Path) -> str:
+        html = (site / "index.html").read_text(encoding="utf-8")
+        found = re.search(
+            r'<script id="__config" type="application/json">(.*?)</script>', html, re.S
+        )
+        return json.loads(found.group(1))["search"]
+
+    monitor = write_monitor(tmp_path / "m")
+    own = monitor / "site_src/overrides/main.html"
+    own.parent.mkdir(parents=True)
+    announce = "{% block announce %}Proefversie{% endblock %}\n"
+    own.write_text('{% extends "base.html" %}\n' + announce, encoding="utf-8")
+    assert main(["build", str(monitor)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "site_src/overrides/main.html: search: warning: replaces wijkmonitor's main.html "
+        "without its config block, so the site's search falls back to Material's worker"
+    ) in err
+    assert "wijkmonitor-search.js" not in worker(monitor / "site")
+
+    shipped = ROOT / "wijkmonitor/website/static/overrides/main.html"
+    own.write_text(shipped.read_text(encoding="utf-8") + announce, encoding="utf-8")
+    assert main(["build", str(monitor)]) == 0
+    assert "main.html" not in capsys.readouterr().err
+    assert "wijkmonitor-search.js" in worker(monitor / "site")
+    assert "Proefversie" in (monitor / "site/index.html").read_text(encoding="utf-8")

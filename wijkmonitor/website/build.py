@@ -104,7 +104,7 @@ class BuildSummary:
     pages: int
     seconds: float
     site_dir: Path
-    # The monitor's warnings (core.problems.Problem, warning=True), for the CLI to print.
+    # The monitor's and the site's warnings (core.problems.Problem, warning=True), to print.
     warnings: tuple = ()
     profiles: int = 0  # PDF profiles in the site (build --pdf)
     reused: int = 0  # pages taken unchanged from the previous build (page_store.py)
@@ -354,8 +354,14 @@ def write_files(site_plan: SitePlan, docs: Path) -> None:
         _write(docs / ASSET_DIR / name, text)
 
 
-def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
+# What the theme override main.html of wijkmonitor holds, and a publisher's own
+# (site_src/overrides/main.html, which replaces it) must keep for the site's search.
+SEARCH_WORKER = b"wijkmonitor-search.js"
+
+
+def copy_site_src(source: Path, docs: Path, overrides: Path) -> list[Problem]:
     """Hand-written pages and assets over the generated ones; theme overrides apart.
+    Return the warnings about them (an own ``main.html`` without the site's search).
 
     Hidden and editor's files (``.#index.md``, ``index.md~``) are not published; a file
     that is not a regular file or cannot be read is a Problem, never a hang.
@@ -364,7 +370,7 @@ def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
     if os.path.lexists(source) and not source.is_dir():
         message = "is not a directory; site_src/ holds the hand-written pages and assets"
         raise ProblemsError([Problem(SITE_SRC, None, "file", message)])
-    problems = []
+    problems, warnings = [], []
     for path in input_tree(source):
         relative = path.relative_to(source)
         display = f"{SITE_SRC}/{relative.as_posix()}"
@@ -375,10 +381,20 @@ def copy_site_src(source: Path, docs: Path, overrides: Path) -> None:
             continue
         if relative.parts[0] == "overrides":
             _write(overrides / relative.relative_to("overrides"), data)
+            if relative.as_posix() == "overrides/main.html" and SEARCH_WORKER not in data:
+                warnings.append(Problem(display, None, "search", OWN_MAIN, warning=True))
         else:
             _write(docs / relative, data)
     if problems:
         raise ProblemsError(problems)
+    return warnings
+
+
+OWN_MAIN = (
+    "replaces wijkmonitor's main.html without its config block, so the site's search "
+    "falls back to Material's worker (seconds to a first result on a phone at national "
+    "size): copy the config block of wijkmonitor/website/static/overrides/main.html into it"
+)
 
 
 def stamp_times(site: Path, epoch: int) -> None:
@@ -688,7 +704,7 @@ def build_site(
             )
         conflicts = site_src_conflicts(monitor_dir / SITE_SRC, docs, generated)
         try:
-            copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
+            site_warnings = copy_site_src(monitor_dir / SITE_SRC, docs, overrides)
         except ProblemsError as exc:
             raise ProblemsError(conflicts + exc.problems) from None
         if conflicts:
@@ -703,7 +719,7 @@ def build_site(
 
         # Before mkdocs starts (and forks its page workers): let go of what the pages
         # still to generate do not need (with the pages written: the results too).
-        warnings = tuple(monitor.warnings)
+        warnings = (*monitor.warnings, *site_warnings)
         del monitor, results, site_plan
         gc.unfreeze()  # what they held is collected now
         _release_memory()
