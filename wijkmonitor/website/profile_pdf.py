@@ -400,7 +400,9 @@ def renderer_parts() -> list[str]:
         parts.append(f"{setting}={value}")
         places += value.split(os.pathsep) if value else []
     for place in places:
-        for folder, folders, files in os.walk(place):
+        # A folder's files (a setting may name a file: FONTCONFIG_FILE).
+        found = [(os.path.dirname(place), [], [os.path.basename(place)])]
+        for folder, folders, files in os.walk(place) if os.path.isdir(place) else found:
             folders.sort()  # the same order every build
             for name in sorted(files):
                 path = os.path.join(folder, name)
