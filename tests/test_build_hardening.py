@@ -20,6 +20,7 @@ import pytest
 
 from tests.conftest import ROOT, write_monitor
 from tests.sitebuild import tree
+from wijkmonitor.core.atomic import owner_tag
 
 PYTHON = [sys.executable, "-m", "wijkmonitor"]
 BUILD_TMP = ".site.tmp-"
@@ -50,12 +51,15 @@ def _run(args: list[str], cwd: Path, file_size: int | None = None) -> subprocess
     )
 
 
-def _python(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """A child Python with ``args`` (``-c CODE ...``, ``-m MODULE``), its output captured."""
+def _python(
+    args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """A child Python with ``args`` (``-c CODE ...``, ``-m MODULE``), its output captured;
+    ``env``: variables besides the usual."""
     return subprocess.run(
         [sys.executable, *args],
         cwd=cwd,
-        env=_environment(),
+        env={**_environment(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=120,
@@ -209,8 +213,8 @@ def test_sigterm_during_a_build_cleans_up_and_keeps_the_previous_site(built, aft
     assert _temporaries(monitor) == []
 
 
-# The real signal, raised in the build process the moment its build directory is made
-# (os.mkdir returns): the test above sends it from outside, some milliseconds later.
+# The real signal, raised in the process the moment its work directory is made (os.mkdir
+# returns): the test above sends it from outside, some milliseconds later.
 _SIGNAL_AT_MKDIR = """
 import os, signal, sys
 from wijkmonitor import entry
@@ -219,7 +223,7 @@ mkdir = os.mkdir
 
 def mkdir_and_signal(path, *args, **kwargs):
     mkdir(path, *args, **kwargs)
-    if os.path.basename(os.fsdecode(path)).startswith(BUILD_TMP):
+    if os.path.basename(os.fsdecode(path)).startswith(PREFIX):
         os.mkdir = mkdir
         signal.raise_signal(signal.SIGTERM)
 
@@ -228,15 +232,31 @@ entry.main()
 """
 
 
-def test_a_sigterm_the_moment_the_build_directory_is_made_leaves_nothing(built):
-    """Before the directory was made inside the build's try, a signal between mkdtemp's
-    mkdir and the try left it behind (a fresh clone's run saw it)."""
+@pytest.mark.parametrize("command", ["build", "init", "serve"])
+def test_a_sigterm_the_moment_a_work_directory_is_made_leaves_nothing(built, tmp_path, command):
+    """A build's directory beside the site, init's beside the new monitor, serve's site
+    folder in the temporary folder: each is named before it is made and made inside the
+    try that removes it. Before, a signal between mkdtemp's mkdir and the try left it
+    behind (a fresh clone's run saw the build's)."""
     monitor, site, before = built
-    code = _SIGNAL_AT_MKDIR.replace("BUILD_TMP", repr(BUILD_TMP))
-    result = _python(["-c", code, "build", "."], cwd=monitor)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    prefix, args, cwd = {
+        "build": (BUILD_TMP, ["build", "."], monitor),
+        "init": (".nieuw.init-", ["init", "nieuw"], tmp_path),
+        "serve": ("wijkmonitor-serve-", ["serve", str(monitor)], tmp_path),
+    }[command]
+    if command == "serve":  # what a killed serve left (its pid is gone): removed first
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        host = owner_tag().split("-", 1)[1]
+        (temporary / f"wijkmonitor-serve-{gone.pid}-{host}-abcd1234" / "site").mkdir(parents=True)
+    code = _SIGNAL_AT_MKDIR.replace("PREFIX", repr(prefix))
+    result = _python(["-c", code, *args], cwd=cwd, env={"TMPDIR": str(temporary)})
     assert (result.returncode, result.stderr) == (143, "wijkmonitor: terminated\n")
-    assert tree(site) == before
-    assert _temporaries(monitor) == []
+    assert tree(site) == before and _temporaries(monitor) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]  # no monitor, no work
+    assert list(temporary.iterdir()) == []
 
 
 def test_the_next_build_removes_what_a_killed_build_left(built):

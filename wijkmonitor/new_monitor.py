@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
 from wijkmonitor.core.atomic import OWNER, located, owner_tag, remove_stale
@@ -138,8 +138,14 @@ def init_monitor(target: Path) -> list[Path]:
         raise NewMonitorError(f"{parent}: is a file, not a directory; choose a new directory")
     parent.mkdir(parents=True, exist_ok=True)
     remove_stale(parent, _work_pattern(target))  # left by a killed init
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-{owner_tag()}-", dir=parent))
+    # Named before it is made, and made inside the try: however the run ends (a Ctrl+C the
+    # moment it is made too), it goes.
+    work = parent / f".{target.name}.init-{owner_tag()}-{secrets.token_hex(4)}"
     try:
+        try:
+            work.mkdir(mode=0o700)
+        except OSError as exc:  # the parent: not writable, a full disk
+            raise located(exc, target) from None
         for name, text in new_monitor_files().items():
             path = work / name
             try:
@@ -147,7 +153,7 @@ def init_monitor(target: Path) -> list[Path]:
                 path.write_text(text, encoding="utf-8", newline="\n")
             except OSError as exc:
                 raise located(exc, target / name) from None
-        # mkdtemp makes the directory private (0700): a monitor is as any new directory.
+        # Made private (0700) while it is written: a monitor is as any new directory.
         os.chmod(work, 0o777 & ~_umask())
         try:
             os.rename(work, target)  # onto a missing or empty directory: one step

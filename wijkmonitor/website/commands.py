@@ -6,9 +6,13 @@ Heavy imports happen inside the handlers so ``wijkmonitor --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import re
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
+
+from wijkmonitor.core.atomic import OWNER, owner_tag
 
 
 def _monitor_dir(p: argparse.ArgumentParser) -> None:
@@ -145,22 +149,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     and the last good site (or a page saying the build failed) stays served.
     """
     import shutil
-    import signal
     import tempfile
-    import time
 
+    from wijkmonitor.core.atomic import remove_stale
     from wijkmonitor.core.monitor import load_monitor
-    from wijkmonitor.website.build import TargetError, check_site_dir, finish_removals
-    from wijkmonitor.website.serve import (
-        PreviewState,
-        ServeError,
-        Stopped,
-        attempt_build,
-        parse_port,
-        start_server,
-        url_of,
-        watch,
-    )
+    from wijkmonitor.website.build import check_site_dir
+    from wijkmonitor.website.serve import ServeError, parse_port
 
     # Everything that no edit of the inputs can fix is refused before the first build,
     # and the port is bound before it too: a long build, then "port in use", wastes time.
@@ -176,14 +170,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # The build's own rule; it also keeps the site out of what serve watches, so a
         # build never starts the next one.
         check_site_dir(args.dir, args.site_dir)
+    scratch = None
+    if args.site_dir is None:  # a site of its own, in a folder removed when serve ends
+        temporary = Path(tempfile.gettempdir())
+        remove_stale(temporary, SCRATCH)  # left by a killed serve
+        scratch = temporary / f"wijkmonitor-serve-{owner_tag()}-{secrets.token_hex(4)}"
+    # Named before it is made, and made inside the try: however serve ends (a Ctrl+C the
+    # moment it is made too), it goes.
+    try:
+        if scratch is not None:
+            scratch.mkdir(mode=0o700)
+        return _serve(args, port, args.site_dir or scratch / "site")
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+# The folders serve builds into without --site-dir, in the system's temporary folder.
+SCRATCH = re.compile(r"wijkmonitor-serve-" + OWNER + r"-[0-9a-f]+")
+
+
+def _serve(args: argparse.Namespace, port: int, site_dir: Path) -> int:
+    """Bind the port, build and serve ``site_dir``; rebuild when the inputs change."""
+    import signal
+    import time
+
+    from wijkmonitor.website.build import TargetError, finish_removals
+    from wijkmonitor.website.serve import (
+        PreviewState,
+        ServeError,
+        Stopped,
+        attempt_build,
+        start_server,
+        url_of,
+        watch,
+    )
+
     state = PreviewState()
-    scratch = None if args.site_dir else Path(tempfile.mkdtemp(prefix="wijkmonitor-serve-"))
-    site_dir = args.site_dir or scratch / "site"
     try:
         server = start_server(site_dir, args.host, port, state)
     except ServeError as exc:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
         print(f"wijkmonitor serve: {exc}", file=sys.stderr)
         return 1
 
@@ -227,8 +253,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         server.shutdown()
         server.server_close()
         finish_removals()  # an old site still being removed, before its folder goes
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
