@@ -42,13 +42,15 @@ test: install chromium
 # Figures, never assertions: check + compute at national size, then full builds of about
 # 1,000, 4,000 and 17,000 pages against a bare mkdocs-material build of the same shape,
 # a rebuild after one indicator YAML changed, and peak memory; then the search's time to
-# first result on a throttled phone at national size; Zensical against mkdocs-material
+# first result on a throttled phone at national size; seconds per PDF profile (80 of them,
+# extrapolated to national size); Zensical against mkdocs-material
 # on a bare site and on our pages of 4,000 pages (issue 13).
 bench: install
 	$(BIN)/python benchmarks/compute_scale.py
 	$(BIN)/python benchmarks/site_scale.py --national 200 800 3300
 	$(BIN)/python benchmarks/page_speed.py --national 3300
 	$(BIN)/python benchmarks/search_speed.py --national 3300
+	$(BIN)/python benchmarks/pdf_profiles.py --areas 40
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/zensical_compare.py --zensical $(BIN)/zensical --national 800
 
