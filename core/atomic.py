@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import secrets
 import shutil
 import socket
 from collections.abc import Iterator
@@ -34,6 +35,13 @@ def owner_tag() -> str:
 
 # What owner_tag() looks like inside a temporary name.
 OWNER = r"(?P<pid>[0-9]+)-(?P<host>[A-Za-z0-9]+)"
+
+
+def owned_name(prefix: str) -> str:
+    """``<prefix><pid>-<host>-<8 hex digits>``: the name of a work folder of this process,
+    known before the folder is made, so the ``try`` that removes it can make it (a signal
+    the moment it is made then leaves nothing); no other live run's (its pid is in it)."""
+    return f"{prefix}{owner_tag()}-{secrets.token_hex(4)}"
 
 
 def _alive(pid: int) -> bool:

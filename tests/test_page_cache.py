@@ -550,18 +550,15 @@ def _profiles_and_their_pages(monitor: Path, cache: Path) -> dict[str, tuple[str
     """Per area: the key of its page, as build_site computes it (its gemeente's cluster
     or the shared key), and a digest of its profile's HTML and charts (what the PDF is
     rendered from), without rendering any."""
-    from wijkmonitor.website.page_keys import digest, page_key
+    from wijkmonitor.website.page_keys import digest
     from wijkmonitor.website.profile_pdf import profile_jobs
 
     results = compute_results(load_monitor(monitor))
     site_plan = plan(results, pdf_profiles=True)
     keys = results_keys(results, REGION_PAGES_SKIP, None, True)
     clusters = build.cluster_keys(site_plan, keys, cache)
-    pages = {
-        job.path: page_key(clusters.get(job.cluster) or keys.region_pages, job.path, job.extra)
-        for job in site_plan.jobs
-        if job.reads == REGION_PAGES
-    }
+    groups = {REGION_PAGES: keys.region_pages}
+    pages = {job.path: build.job_key(job, groups, clusters) for job in site_plan.jobs}
     site = site_plan.data
     jobs = profile_jobs(site, 1_700_000_000)
     return {

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 from pathlib import Path
 
-from wijkmonitor.core.atomic import OWNER, located, owner_tag, remove_stale
+from wijkmonitor.core.atomic import OWNER, located, owned_name, remove_stale
 from wijkmonitor.website.assets import STATIC
 
 MONITOR_YML = """\
@@ -140,7 +139,7 @@ def init_monitor(target: Path) -> list[Path]:
     remove_stale(parent, _work_pattern(target))  # left by a killed init
     # Named before it is made, and made inside the try: however the run ends (a Ctrl+C the
     # moment it is made too), it goes.
-    work = parent / f".{target.name}.init-{owner_tag()}-{secrets.token_hex(4)}"
+    work = parent / owned_name(f".{target.name}.init-")
     try:
         try:
             work.mkdir(mode=0o700)

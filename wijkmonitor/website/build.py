@@ -20,7 +20,6 @@ import multiprocessing as mp
 import os
 import posixpath
 import re
-import secrets
 import shutil
 import threading
 import time
@@ -37,7 +36,7 @@ from wijkmonitor.core.atomic import (
     WRITE_ERRORS,
     located,
     naming,
-    owner_tag,
+    owned_name,
     remove_stale,
     replacing,
 )
@@ -53,7 +52,13 @@ from wijkmonitor.website import addresses as addr
 from wijkmonitor.website import site_folders
 from wijkmonitor.website.assets import site_assets, theme_overrides
 from wijkmonitor.website.charts import make_templates
-from wijkmonitor.website.generate import REGION_PAGES, REGION_PAGES_SKIP, SitePlan, plan
+from wijkmonitor.website.generate import (
+    REGION_PAGES,
+    REGION_PAGES_SKIP,
+    PageJob,
+    SitePlan,
+    plan,
+)
 from wijkmonitor.website.mkdocs_build import (
     ASSET_DIR,
     GeneratedPage,
@@ -341,6 +346,15 @@ def cluster_keys(site_plan: SitePlan, keys: ResultsKeys, cache_dir: Path) -> dic
                 text = json.dumps({"key": keys.region_pages, "clusters": found})
                 temporary.write_text(text, encoding="utf-8")
     return {c: digest(keys.region_frame, found[c]) for c in wanted}
+
+
+def job_key(job: PageJob, groups: Mapping[str, str], clusters: Mapping[str, str]) -> str:
+    """What the page of ``job`` is made of ("" for a page made every build): its group's
+    key (``groups``: ``PageJob.reads`` -> key) or its cluster's (``cluster_keys``), its
+    address and what plugins add to it."""
+    if job.reads not in groups:
+        return ""
+    return page_key(clusters.get(job.cluster) or groups[job.reads], job.path, job.extra)
 
 
 def write_files(site_plan: SitePlan, docs: Path) -> None:
@@ -635,9 +649,8 @@ def build_site(
     remove_stale(target.parent, _work_pattern(target))
     # Absolute: mkdocs takes relative paths in its config as relative to mkdocs.yml.
     # Named before it is made, and made inside the try: the build directory goes however
-    # the build ends, even when a Ctrl+C or SIGTERM comes the moment it is made (a name
-    # with this process's pid and 32 random bits is no other live build's).
-    work = (target.parent / f".{target.name}.tmp-{owner_tag()}-{secrets.token_hex(4)}").absolute()
+    # the build ends, even when a Ctrl+C or SIGTERM comes the moment it is made.
+    work = (target.parent / owned_name(f".{target.name}.tmp-")).absolute()
     cache_dir = monitor_dir / CACHE_DIR
     store: PageStore | None = None
     swapped = False
@@ -682,9 +695,7 @@ def build_site(
                 job.path: GeneratedPage(
                     job.in_nav,
                     job.markdown,
-                    page_key(clusters.get(job.cluster) or groups[job.reads], job.path, job.extra)
-                    if job.reads in groups
-                    else "",
+                    job_key(job, groups, clusters),
                 )
                 for job in site_plan.jobs
             }

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
-from wijkmonitor.core.atomic import OWNER, owner_tag
+from wijkmonitor.core.atomic import OWNER, owned_name, remove_stale
 
 
 def _monitor_dir(p: argparse.ArgumentParser) -> None:
@@ -151,7 +150,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
-    from wijkmonitor.core.atomic import remove_stale
     from wijkmonitor.core.monitor import load_monitor
     from wijkmonitor.website.build import check_site_dir
     from wijkmonitor.website.serve import ServeError, parse_port
@@ -174,7 +172,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.site_dir is None:  # a site of its own, in a folder removed when serve ends
         temporary = Path(tempfile.gettempdir())
         remove_stale(temporary, SCRATCH)  # left by a killed serve
-        scratch = temporary / f"wijkmonitor-serve-{owner_tag()}-{secrets.token_hex(4)}"
+        scratch = temporary / owned_name("wijkmonitor-serve-")
     # Named before it is made, and made inside the try: however serve ends (a Ctrl+C the
     # moment it is made too), it goes.
     try:

@@ -8,7 +8,6 @@ that renders the navigation on every page stays linear in the number of pages.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -124,13 +123,14 @@ def plan(
     p = functools.partial
     extra = plugin_contributions(site)
 
-    def job(path: str, make: Callable[[], Page], in_nav: bool = True, reads: str = "") -> PageJob:
+    def job(
+        path: str, make: Callable[[], Page], in_nav: bool = True, reads: str = "", cluster: str = ""
+    ) -> PageJob:
         own = "".join(f"{s.title}\n{s.markdown}\n" for s in extra.sections.get(path, []))
-        return PageJob(path, in_nav, _sectioned(extra.sections, path, make), reads, own)
+        return PageJob(path, in_nav, _sectioned(extra.sections, path, make), reads, own, cluster)
 
     def region_job(path: str, make: Callable[[], Page], cluster: str = "") -> PageJob:
-        made = job(path, make, in_nav=False, reads=REGION_PAGES)
-        return dataclasses.replace(made, cluster=cluster)
+        return job(path, make, in_nav=False, reads=REGION_PAGES, cluster=cluster)
 
     jobs = [
         job(addr.HOME, p(home_page, site)),

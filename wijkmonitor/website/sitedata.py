@@ -345,8 +345,9 @@ def _spine_table(monitor: Monitor, values: pd.DataFrame, pages: set[str]) -> pd.
     return table[table["region"].isin(pages)]
 
 
-def _by_indicator(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    return {str(k): rows for k, rows in values.groupby("indicator", sort=False)}
+def _by_indicator(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """indicator -> its rows of ``table``, in their order."""
+    return {str(k): rows for k, rows in table.groupby("indicator", sort=False)}
 
 
 def _column_of(regions: pd.DataFrame, column: str, codes: set[str]) -> dict[str, str]:
@@ -414,7 +415,7 @@ def site_data(
         totals_of_gemeente=totals_of_gemeente,
         series=SeriesByRegion(values),
         change=RowsByRegion(functools.partial(_change_rows, changes), ChangeRow),
-        changes_by_indicator={str(k): g for k, g in changes.groupby("indicator", sort=False)},
+        changes_by_indicator=_by_indicator(changes),
         periods=sorted(int(p) for p in values["period"].unique()),
         gemeente=_column_of(regions, "gemeente", shown),
         reference=_column_of(regions, "reference", shown),
